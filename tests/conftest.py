@@ -1,0 +1,66 @@
+"""Fixtures: an app on a temporary database and index with a small set of businesses."""
+
+from pathlib import Path
+
+import pytest
+
+from directory import create_app, services
+from directory.models import db
+from directory.reference import load_reference_data
+
+DATA = Path(__file__).parent / "data"
+
+
+def make_app(tmp_path: Path, **config):
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        **config,
+    })
+    with app.app_context():
+        db.create_all()
+        load_reference_data()
+    return app
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    """An app with reference data and an empty index, no business."""
+    app = make_app(tmp_path)
+    with app.app_context():
+        services.reindex()
+    yield app
+    app.extensions["search"].close()
+
+
+@pytest.fixture
+def app(empty_app):
+    """An app holding the businesses of tests/data/businesses.csv."""
+    with empty_app.app_context():
+        report = services.import_file(DATA / "businesses.csv")
+        assert not report.errors, report.errors
+    return empty_app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def write_file(tmp_path):
+    """Write text (or bytes) to a file in tmp_path and return its path."""
+    def write(name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding=encoding)
+        return path
+    return write
