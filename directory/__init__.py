@@ -16,6 +16,11 @@ def default_config(instance_path: str) -> dict:
         # Writers wait this long for Whoosh's lock before the API answers 503.
         "SEARCH_WRITE_TIMEOUT": 10.0,
         "SEARCH_MAX_QUERY_LENGTH": 200,
+        # "indonesian" (stems, variants, places, typos) or "plain" (the core's words only).
+        # Changing it needs `flask --app directory reindex`.
+        "SEARCH_ANALYZER": "indonesian",
+        # Seconds a search may run before it answers with the hits found so far.
+        "SEARCH_TIME_LIMIT": 0.8,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "API_TITLE": "Direktori UMKM Kota Malang",
         "API_VERSION": "v1",

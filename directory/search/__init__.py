@@ -14,7 +14,9 @@ __all__ = ["FACETS", "FILTERS", "SORTS", "IndexBusy", "SearchPage", "SearchReque
 
 def init_app(app) -> None:
     app.extensions["search"] = WhooshIndex(
-        app.config["SEARCH_INDEX_DIR"], write_timeout=float(app.config["SEARCH_WRITE_TIMEOUT"])
+        app.config["SEARCH_INDEX_DIR"], write_timeout=float(app.config["SEARCH_WRITE_TIMEOUT"]),
+        analyzer=app.config.get("SEARCH_ANALYZER", "indonesian"),
+        time_limit=float(app.config.get("SEARCH_TIME_LIMIT", 0.8)),
     )
 
 

@@ -1,19 +1,31 @@
 """Business -> index document: the only place that maps a row to search fields."""
 
 from ..models import Business
+from .places import document_places
+from .suggest import completion_lines
 
 
 def business_document(business: Business) -> dict:
     """Return the fields Whoosh indexes for `business` (features must be loaded)."""
     features = business.features
     latest = max((f.featured_on for f in features), default=None)
+    products = "\n".join(business.products or [])
+    description = business.description or ""
+    category = business.category
     return {
         "id": str(business.id),
         "slug": business.slug,
         "name": business.name,
-        "products": "\n".join(business.products or []),
-        "description": business.description or "",
+        "name_exact": business.name,
+        "products": products,
+        "products_exact": products,
+        "description": description,
+        "description_exact": description,
         "owner": business.owner or "",
+        "category_text": f"{category.label} {category.label_en}" if category else "",
+        "place": document_places(business.kelurahan.kecamatan_slug, business.kelurahan_slug),
+        "complete_name": completion_lines([business.name]),
+        "complete_product": completion_lines(business.products or []),
         "category": business.category_slug,
         "district": business.kelurahan.kecamatan_slug,
         "kelurahan": business.kelurahan_slug,

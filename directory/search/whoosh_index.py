@@ -5,6 +5,7 @@ new release beside the live one and swaps the symlink with os.replace, so reader
 an empty or partial index. Never imports Flask.
 """
 
+import logging
 import os
 import secrets
 import shutil
@@ -12,33 +13,52 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
+from whoosh import collectors, sorting
 from whoosh import index as whoosh_index
 from whoosh import query as Q
-from whoosh import sorting
+from whoosh.analysis import RegexTokenizer
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.searching import TimeLimit
 
-from .analysis import analyzer, terms
+from . import query
+from .analysis import analyzer, plain_analyzer
 from .base import FACETS, IndexBusy, SearchPage, SearchRequest
+from .highlight import business_highlights
+from .suggest import complete
 
 READY = "READY"  # written into a release once its build has committed
 BUILDING = "BUILDING"  # holds the builder's pid while a release is being written
 GRACE_SECONDS = 60.0  # old releases stay this long for searchers still reading them
+log = logging.getLogger(__name__)
 
-# Query-time boosts: name > products > description/owner.
-TEXT_FIELDS = {"name": 4.0, "products": 2.5, "description": 1.0, "owner": 0.8}
+SEARCH_TIME_LIMIT = 0.8  # seconds; a search running longer returns what it found so far
 
 
-def build_schema() -> Schema:
+def build_schema(analyzer_name: str = "indonesian") -> Schema:
     """Return the index schema; every field says why it is there."""
-    text = analyzer()
+    text = analyzer(analyzer_name)
+    plain = plain_analyzer()
+    lines = RegexTokenizer(r"[^\n]+")  # one term per line, case kept: completions
     return Schema(
         id=ID(stored=True, unique=True),  # Business.id: the only thing a hit returns
         slug=ID(stored=True),  # for check-index reports
-        name=TEXT(analyzer=text, stored=True),  # searched with the highest boost
-        products=TEXT(analyzer=text),  # one product per line
-        description=TEXT(analyzer=text),  # the post's text
-        owner=TEXT(analyzer=text),
+        # Stemmed, variants folded: name > products > category > description > owner.
+        # Stored for highlights.
+        name=TEXT(analyzer=text, stored=True, phrase=False),
+        products=TEXT(analyzer=text, stored=True, phrase=False),  # one product per line
+        description=TEXT(analyzer=text, stored=True, phrase=False),  # the post's text
+        owner=TEXT(analyzer=text, phrase=False),
+        category_text=TEXT(analyzer=text, phrase=False),  # the category's labels, id + en
+        # The same words as typed (folded only): exact > stemmed, and the typo lexicon.
+        name_exact=TEXT(analyzer=plain, phrase=False),
+        products_exact=TEXT(analyzer=plain, phrase=False),
+        description_exact=TEXT(analyzer=plain, phrase=False),
+        # Place keys: kecamatan, kelurahan in every spelling, sentra ("rampalcelaket",
+        # "sanan"); a place named in the query ranks its businesses first.
+        place=KEYWORD(scorable=True),
+        complete_name=TEXT(analyzer=lines, phrase=False),  # "<key>\t<name>" per word-start
+        complete_product=TEXT(analyzer=lines, phrase=False),  # the same for products
         category=ID(sortable=True),  # filter + facet (one value)
         district=ID(sortable=True),  # kecamatan slug: filter + facet
         kelurahan=ID(sortable=True),  # kelurahan slug: filter
@@ -52,10 +72,13 @@ def build_schema() -> Schema:
 class WhooshIndex:
     """A Whoosh index with atomic rebuilds and a reused, refreshed searcher."""
 
-    def __init__(self, root: str, write_timeout: float = 10.0):
+    def __init__(self, root: str, write_timeout: float = 10.0, analyzer: str = "indonesian",
+                 time_limit: float = SEARCH_TIME_LIMIT):
         self.root = root
         self.write_timeout = write_timeout
-        self.schema = build_schema()
+        self.analyzer_name = analyzer
+        self.time_limit = time_limit
+        self.schema = build_schema(analyzer)
         self._lock = threading.RLock()
         self._searcher = None
         self._searcher_release = None
@@ -189,51 +212,89 @@ class WhooshIndex:
             return {int(fields["id"]) for fields in searcher.all_stored_fields()}
 
     def search(self, request: SearchRequest) -> SearchPage:
-        """Run `request`: the page's ids in order, the total and disjunctive facets."""
-        text_query = self._text_query(request.text)
+        """Run `request`: the page's ids in order, the total, disjunctive facets, highlights."""
         with self._lock:
             searcher = self._current_searcher()
             main_filter = _filter_query(request.filters)
+            plan = self._plan(searcher, request.text, main_filter)
             own_facets = {
                 name: _facet(name) for name in FACETS if not request.filters.get(name)
             }
-            results = searcher.search_page(
-                text_query,
-                request.page,
-                pagelen=request.per_page,
-                filter=main_filter,
-                groupedby=own_facets or None,
+            results = self._collect(
+                searcher, plan.query, limit=request.page * request.per_page,
+                filter=main_filter, groupedby=own_facets or None,
                 sortedby=_sort_facet(request.sort, bool(request.text.strip())),
             )
-            facets = {name: _counts(results.results.groups(name)) for name in own_facets}
+            facets = {name: _counts(results.groups(name)) for name in own_facets}
             # A filtered facet counts over the query and every *other* filter, so the
             # values a citizen could switch to keep their numbers.
             for name in FACETS:
                 if name in own_facets:
                     continue
                 others = {k: v for k, v in request.filters.items() if k != name}
-                counted = searcher.search(
-                    text_query, limit=1, filter=_filter_query(others),
-                    groupedby={name: _facet(name)},
-                )
+                counted = self._collect(searcher, plan.query, limit=1,
+                                        filter=_filter_query(others),
+                                        groupedby={name: _facet(name)})
                 facets[name] = _counts(counted.groups(name))
-            ids = [int(hit["id"]) for hit in results] if request.page <= results.pagecount else []
-            return SearchPage(ids=ids, total=results.total, facets=facets)
+            start = (request.page - 1) * request.per_page
+            hits = list(results[start:start + request.per_page]) if start < len(results) else []
+            highlights = {}
+            if request.text.strip():
+                highlights = {
+                    int(hit["id"]): business_highlights(hit, plan.terms, plan.exact,
+                                                        self.analyzer_name)
+                    for hit in hits
+                }
+            return SearchPage(ids=[int(hit["id"]) for hit in hits], total=len(results),
+                              facets=facets, suggestion=plan.suggestion, highlights=highlights)
 
-    def _text_query(self, text: str) -> Q.Query:
-        words = terms(text)
-        if not words:
-            return Q.Every()
-        return Q.And([
-            Q.Or([Q.Term(field, word, boost=boost) for field, boost in TEXT_FIELDS.items()])
-            for word in dict.fromkeys(words)
-        ])
+    def _plan(self, searcher, text: str, main_filter) -> query.Plan:
+        if self.analyzer_name == "plain":
+            return query.plain_plan(text)
+
+        def count(candidate) -> int:
+            found = self._collect(searcher, candidate, limit=query.HANDFUL, filter=main_filter)
+            return found.scored_length()
+
+        return query.plan(searcher.reader(), text, count)
+
+    def _collect(self, searcher, text_query, limit, filter=None, groupedby=None,
+                 sortedby=None):
+        """Run a search that stops after `time_limit` seconds with what it found so far."""
+        inner = searcher.collector(limit=limit, groupedby=groupedby, sortedby=sortedby)
+        timed = _Deadline(inner, self.time_limit)
+        top = collectors.FilterCollector(timed, allow=filter) if filter is not None else timed
+        try:
+            searcher.search_with_collector(text_query, top)
+        except TimeLimit:
+            log.warning("search stopped after %.1f s: %r", self.time_limit, text_query)
+        return top.results()
+
+    def suggest(self, text: str, limit: int = 10) -> list[dict]:
+        """Return up to `limit` completions of `text` ({"text", "kind"})."""
+        with self._lock:
+            return complete(self._current_searcher().reader(), text, limit)
 
     def close(self) -> None:
         with self._lock:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+
+
+class _Deadline(collectors.TimeLimitCollector):
+    """A time limit that also holds when a filter wraps it (checked on every hit).
+
+    Uses a timer thread, not SIGALRM: searches run in worker threads too.
+    """
+
+    def __init__(self, child, timelimit: float):
+        super().__init__(child, timelimit, use_alarm=False)
+
+    def collect(self, sub_docnum):
+        if self.timedout:
+            raise TimeLimit
+        return self.child.collect(sub_docnum)
 
 
 def _builder_alive(path: str) -> bool:

@@ -1,0 +1,149 @@
+"""Public text -> a Whoosh query built from analyzed terms, never from Whoosh's syntax.
+
+Stages: every word required; when that finds fewer than HANDFUL, the weakest words become
+optional one by one; then words of 5+ letters also match index words one typo away;
+shorter words only when nothing matched at all. A place named in the query ("keramik
+dinoyo") is never required: its businesses rank first.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from whoosh import query as Q
+
+from .analysis import indonesian_analyzer, normalize, terms
+from .places import find_places
+from .spelling import frequency, neighbours
+from .tokens import plain_words
+
+HANDFUL = 5  # fewer results than this and the query relaxes
+MAX_WORDS = 10  # words beyond this are ignored: bounds the number of relaxation steps
+FIELDS = {"name": 4.0, "products": 2.5, "category_text": 1.5, "description": 1.0, "owner": 0.8}
+EXACT_FIELDS = {"name_exact": 4.0, "products_exact": 2.5, "description_exact": 1.0}
+EXACT_WEIGHT = 0.5  # a word matched as typed adds half its field's weight: exact > stemmed
+TYPO_WEIGHT = 0.3  # a word matched one typo away counts less than a stemmed match
+PLACE_BOOST = 12.0  # a business in the place named ranks above the others
+TYPO_MIN_LENGTH = 5
+SHORT_TYPO_MIN_LENGTH = 4  # 4-letter words get typo tolerance only when nothing matched
+PLAIN_FIELDS = {"name": 4.0, "products": 2.5, "description": 1.0, "owner": 0.8}
+
+
+@dataclass(frozen=True)
+class Word:
+    term: str  # analyzed: stemmed, variants folded into their group's term
+    surface: tuple[str, ...]  # the plain words typed, for the exact fields
+    df: int = 0  # how many fields of businesses hold the term
+    typos: tuple[str, ...] = ()  # index words one typo away from the word typed
+
+
+@dataclass
+class Plan:
+    query: Q.Query
+    terms: set[str] = field(default_factory=set)  # analyzed terms matched, for highlights
+    exact: set[str] = field(default_factory=set)  # plain words matched, for highlights
+    suggestion: str | None = None
+
+
+def plain_plan(text: str) -> Plan:
+    """Return the core's query: every plain word required in some text field."""
+    words = list(dict.fromkeys(terms(text, "plain")))
+    if not words:
+        return Plan(Q.Every() if not text.strip() else Q.NullQuery)
+    query = Q.And([Q.Or([Q.Term(f, w, boost=b) for f, b in PLAIN_FIELDS.items()])
+                   for w in words])
+    return Plan(query, terms=set(words), exact=set(words))
+
+
+def plan(reader, text: str, count: Callable[[Q.Query], int]) -> Plan:
+    """Return the query for `text`; `count(query)` says how many it finds (up to HANDFUL)."""
+    if not text.strip():
+        return Plan(Q.Every())
+    places, words, place_words = _read(reader, text)
+    if not words and not places:
+        return Plan(Q.NullQuery)
+    query, found = _relaxed(words, places, place_words, count)
+    strict = found if len(words) <= 1 else count(_compose(words, [], places, place_words))
+    for min_length, wanted in ((TYPO_MIN_LENGTH, HANDFUL), (SHORT_TYPO_MIN_LENGTH, 1)):
+        if found >= wanted:
+            break
+        tolerant = [_with_typos(reader, w, min_length) for w in words]
+        if tolerant != words:
+            words = tolerant
+            query, found = _relaxed(words, places, place_words, count)
+    result = Plan(query)
+    for w in words + place_words:
+        result.terms |= {w.term, *map(normalize, w.typos)}
+        result.exact |= {*w.surface, *w.typos}
+    if strict < HANDFUL:
+        result.suggestion = _suggestion(reader, text, words, strict, count)
+    return result
+
+
+def _read(reader, text: str):
+    spans = find_places(text)
+    words, place_words = {}, {}
+    for t in indonesian_analyzer()(text, mode="query", chars=True):
+        inside = any(s <= t.startchar and t.endchar <= e for _, s, e in spans)
+        surface = tuple(plain_words(text[t.startchar:t.endchar]))
+        (place_words if inside else words).setdefault(t.text, Word(t.text, surface))
+    df = [replace(w, df=sum(reader.doc_frequency(f, w.term) for f in FIELDS))
+          for w in list(words.values())[:MAX_WORDS]]
+    return [k for k, _, _ in spans], df, list(place_words.values())
+
+
+def _clause(w: Word) -> Q.Query:
+    subs = [Q.Term(f, w.term, boost=b) for f, b in FIELDS.items()]
+    for f, b in EXACT_FIELDS.items():
+        exact = [Q.Term(f, s) for s in w.surface]
+        subs.append(exact[0].with_boost(b * EXACT_WEIGHT) if len(exact) == 1
+                    else Q.And(exact, boost=b * EXACT_WEIGHT))
+    for typo in w.typos:
+        subs += [Q.Term(f, normalize(typo), boost=b * TYPO_WEIGHT) for f, b in FIELDS.items()]
+    return Q.Or(subs)
+
+
+def _compose(required, optional, places, place_words) -> Q.Query:
+    extra = [_clause(w) for w in optional]
+    if places:
+        extra.append(Q.Or([Q.Term("place", k, boost=PLACE_BOOST) for k in places]
+                          + [_clause(w) for w in place_words]))
+    if not required:
+        return Q.Or(extra)
+    core = Q.And([_clause(w) for w in required]) if len(required) > 1 else _clause(required[0])
+    return Q.AndMaybe(core, Q.Or(extra)) if extra else core
+
+
+def _relaxed(words, places, place_words, count) -> tuple[Q.Query, int]:
+    """Return the query with every word required, or fewer when it finds too little."""
+    required, optional = list(words), []
+    query = _compose(required, optional, places, place_words)
+    found = count(query)
+    # Weakest first: words found nowhere, then the most common ones.
+    for weakest in sorted(words, key=lambda w: (w.df + len(w.typos) > 0, -w.df)):
+        if found >= HANDFUL or len(required) <= 1:
+            break
+        required.remove(weakest)
+        optional.append(weakest)
+        query = _compose(required, optional, places, place_words)
+        found = count(query)
+    return query, found
+
+
+def _with_typos(reader, w: Word, min_length: int) -> Word:
+    if w.typos or len(w.surface) != 1 or len(w.surface[0]) < min_length:
+        return w
+    typos = tuple(c for c, _ in neighbours(reader, w.surface[0]) if normalize(c) != w.term)
+    return replace(w, typos=typos) if typos else w
+
+
+def _suggestion(reader, text: str, words, strict: int, count) -> str | None:
+    """Return `text` with its unknown words spelled as the index does, if that finds more."""
+    unknown = {w.surface[0] for w in words if len(w.surface) == 1 and w.df == 0
+               and len(w.surface[0]) >= SHORT_TYPO_MIN_LENGTH
+               and frequency(reader, w.surface[0]) == 0}
+    fixes = {word: best[0][0] for word in unknown if (best := neighbours(reader, word, 1))}
+    if not fixes:
+        return None
+    suggested = " ".join(fixes.get(word, word) for word in plain_words(text))
+    places, better, place_words = _read(reader, suggested)
+    return suggested if count(_compose(better, [], places, place_words)) > strict else None
