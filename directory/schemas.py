@@ -159,6 +159,25 @@ class BusinessPageSchema(Schema):
     suggestion = fields.String(allow_none=True)
 
 
+class SuggestArgs(Schema):
+    """Query string of GET /suggest."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    q = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                      metadata={"description": "What the citizen has typed so far (max 100)"})
+
+
+class SuggestionSchema(Schema):
+    text = fields.String(metadata={"description": "The completion, as written"})
+    kind = fields.String(validate=validate.OneOf(("name", "product", "category", "place")))
+
+
+class SuggestionListSchema(Schema):
+    items = fields.List(fields.Nested(SuggestionSchema))
+
+
 class FeatureTimelineItemSchema(FeatureSchema):
     business = fields.Nested(BusinessSummarySchema)
 

@@ -16,6 +16,7 @@ from .search import SearchPage, SearchRequest, get_index
 from .search.documents import business_document
 
 INDEX_BATCH = 500
+SUGGESTIONS = 10
 
 
 def live_businesses():
@@ -47,6 +48,11 @@ def search_businesses(request: SearchRequest) -> tuple[SearchPage, list[Business
     for business in businesses:
         business.highlights = page.highlights.get(business.id)
     return page, businesses
+
+
+def suggest(text: str) -> list[dict]:
+    """Return up to 10 completions of what a citizen is typing."""
+    return get_index().suggest(text, limit=SUGGESTIONS)
 
 
 def _documents(ids: Iterable[int] | None = None) -> Iterable[dict]:

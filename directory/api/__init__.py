@@ -2,12 +2,12 @@
 
 from flask_smorest import Api
 
-from . import businesses, features, places
+from . import businesses, features, places, suggest
 
 api = Api()
 
 
 def init_app(app) -> None:
     api.init_app(app)
-    for blueprint in (businesses.blp, places.blp, features.blp):
+    for blueprint in (businesses.blp, places.blp, features.blp, suggest.blp):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
