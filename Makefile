@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install instance bench bench-relevance lint
+.PHONY: run test install instance bench bench-relevance bench-latency lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,14 @@ test: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# Relevance of search over a fixed judged set: nDCG@10 / recall@10, Indonesian vs plain.
+bench-relevance: install
+	$(BIN)/python -m bench.relevance
+
+# Latency of a search on a generated index (100k businesses by default; N=... to change).
+bench-latency: install
+	$(BIN)/python -m bench.relevance.latency $(if $(N),--businesses $(N))
 
 lint: install
 	$(BIN)/ruff check directory tests bench wsgi.py

@@ -8,9 +8,11 @@ dinoyo") is never required: its businesses rank first.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from whoosh import query as Q
 
+from . import vocabulary
 from .analysis import indonesian_analyzer, normalize, terms
 from .places import find_places
 from .spelling import frequency, neighbours
@@ -22,7 +24,8 @@ FIELDS = {"name": 4.0, "products": 2.5, "category_text": 1.5, "description": 1.0
 EXACT_FIELDS = {"name_exact": 4.0, "products_exact": 2.5, "description_exact": 1.0}
 EXACT_WEIGHT = 0.5  # a word matched as typed adds half its field's weight: exact > stemmed
 TYPO_WEIGHT = 0.3  # a word matched one typo away counts less than a stemmed match
-PLACE_BOOST = 12.0  # a business in the place named ranks above the others
+NARROWER_WEIGHT = 0.5  # "minuman" finds "wedang", below what says "minuman"
+PLACE_BOOST = 40.0  # a business in the place named ranks above the others
 TYPO_MIN_LENGTH = 5
 SHORT_TYPO_MIN_LENGTH = 4  # 4-letter words get typo tolerance only when nothing matched
 PLAIN_FIELDS = {"name": 4.0, "products": 2.5, "description": 1.0, "owner": 0.8}
@@ -99,7 +102,20 @@ def _clause(w: Word) -> Q.Query:
                     else Q.And(exact, boost=b * EXACT_WEIGHT))
     for typo in w.typos:
         subs += [Q.Term(f, normalize(typo), boost=b * TYPO_WEIGHT) for f, b in FIELDS.items()]
+    for entry in _narrower().get(w.term, ()):
+        subs.append(Q.And([Q.Or([Q.Term(f, term, boost=b * NARROWER_WEIGHT)
+                                 for f, b in FIELDS.items()]) for term in entry]))
     return Q.Or(subs)
+
+
+@cache
+def _narrower() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Return a broader term -> the terms of each narrower entry."""
+    found = {}
+    for broader, entries in vocabulary.narrower().items():
+        key = normalize(broader[0]) if len(broader) == 1 else "_".join(broader)
+        found[key] = tuple(tuple(normalize(word) for word in entry) for entry in entries)
+    return found
 
 
 def _compose(required, optional, places, place_words) -> Q.Query:
@@ -118,15 +134,27 @@ def _relaxed(words, places, place_words, count) -> tuple[Q.Query, int]:
     required, optional = list(words), []
     query = _compose(required, optional, places, place_words)
     found = count(query)
-    # Weakest first: words found nowhere, then the most common ones.
-    for weakest in sorted(words, key=lambda w: (w.df + len(w.typos) > 0, -w.df)):
-        if found >= HANDFUL or len(required) <= 1:
+    for step in _weakest_first(words):
+        if found >= HANDFUL:
             break
-        required.remove(weakest)
-        optional.append(weakest)
+        step = [w for w in step if w in required][:len(required) - 1]
+        for w in step:
+            required.remove(w)
+            optional.append(w)
         query = _compose(required, optional, places, place_words)
         found = count(query)
     return query, found
+
+
+def _weakest_first(words) -> list[list[Word]]:
+    """Return the steps of relaxation: words found nowhere, then every modifier ("murah"),
+    then one word at a time from the end: an Indonesian phrase names the thing first
+    ("kopi susu gula aren")."""
+    unknown = [w for w in words if w.df == 0 and not w.typos]
+    modifiers = [w for w in words if w not in unknown
+                 and set(w.surface) <= vocabulary.modifiers()]
+    rest = [[w] for w in reversed(words) if w not in unknown and w not in modifiers]
+    return [unknown, modifiers, *rest]
 
 
 def _with_typos(reader, w: Word, min_length: int) -> Word:

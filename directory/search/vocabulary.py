@@ -1,7 +1,7 @@
 """The search vocabulary staff can extend: data files under `directory/data/search/`.
 
 vocabulary.txt (variants and synonyms), keep.txt (stems by hand), roots.txt (colloquial
-roots for the stemmer), stopwords.txt, places.txt. Read once per process.
+roots for the stemmer), stopwords.txt, modifiers.txt, places.txt. Read once per process.
 """
 
 from functools import cache
@@ -23,10 +23,23 @@ def groups() -> tuple[tuple[tuple[str, ...], ...], ...]:
     """Return the groups of vocabulary.txt; each entry is a tuple of words."""
     found = []
     for line in data_lines("vocabulary.txt"):
+        if ">" in line:
+            continue
         entries = tuple(e for part in line.split(",") if (e := entry_words(part)))
         if entries:
             found.append(entries)
     return tuple(found)
+
+
+@cache
+def narrower() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """Return broader entry -> narrower entries ("minum > wedang, dawet"), query side only."""
+    found = {}
+    for line in data_lines("vocabulary.txt"):
+        broader, sep, rest = line.partition(">")
+        if sep and (key := entry_words(broader)):
+            found[key] = tuple(e for part in rest.split(",") if (e := entry_words(part)))
+    return found
 
 
 @cache
@@ -72,6 +85,12 @@ def roots() -> frozenset[str]:
     extra = {line.lower() for line in data_lines("roots.txt")}
     extra |= {entry[0] for entry in phrases() if len(entry) == 1 and entry[0].isalpha()}
     return frozenset(extra)
+
+
+@cache
+def modifiers() -> frozenset[str]:
+    """Return the words a query drops first when it finds too little (modifiers.txt)."""
+    return frozenset(line.lower() for line in data_lines("modifiers.txt"))
 
 
 @cache
