@@ -11,6 +11,7 @@ import secrets
 import shutil
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 
 from whoosh import collectors, sorting
@@ -33,6 +34,7 @@ GRACE_SECONDS = 60.0  # old releases stay this long for searchers still reading 
 log = logging.getLogger(__name__)
 
 SEARCH_TIME_LIMIT = 0.8  # seconds; a search running longer returns what it found so far
+MIN_TIME_SLICE = 0.02  # seconds each step of a search gets even when the budget is spent
 
 
 def build_schema(analyzer_name: str = "indonesian") -> Schema:
@@ -214,6 +216,8 @@ class WhooshIndex:
     def search(self, request: SearchRequest) -> SearchPage:
         """Run `request`: the page's ids in order, the total, disjunctive facets, highlights."""
         with self._lock:
+            # One time budget for the whole request: planning, page and facets.
+            self._deadline = time.monotonic() + self.time_limit
             searcher = self._current_searcher()
             main_filter = _filter_query(request.filters)
             plan = self._plan(searcher, request.text, main_filter)
@@ -252,22 +256,38 @@ class WhooshIndex:
         if self.analyzer_name == "plain":
             return query.plain_plan(text)
 
-        def count(candidate) -> int:
-            found = self._collect(searcher, candidate, limit=query.HANDFUL, filter=main_filter)
-            return found.scored_length()
+        reader = searcher.reader()
 
-        return query.plan(searcher.reader(), text, count)
+        def count(candidate) -> int:
+            """Return how many documents match, counting no further than HANDFUL."""
+            found = self._collect(searcher, query.prune(candidate, reader), limit=None,
+                                  filter=main_filter, stop_after=query.HANDFUL)
+            return min(len(found), query.HANDFUL)
+
+        planned = query.plan(reader, text, count)
+        planned.query = query.prune(planned.query, reader)
+        return planned
 
     def _collect(self, searcher, text_query, limit, filter=None, groupedby=None,
-                 sortedby=None):
-        """Run a search that stops after `time_limit` seconds with what it found so far."""
-        inner = searcher.collector(limit=limit, groupedby=groupedby, sortedby=sortedby)
-        timed = _Deadline(inner, self.time_limit)
+                 sortedby=None, stop_after=None):
+        """Run a search that stops after `time_limit` seconds with what it found so far.
+
+        With `stop_after`, unscored, it stops once it has found that many documents.
+        """
+        if stop_after:
+            inner = collectors.UnsortedCollector()
+        else:
+            inner = searcher.collector(limit=limit, groupedby=groupedby, sortedby=sortedby)
+        remaining = getattr(self, "_deadline", 0) - time.monotonic()
+        timed = _Deadline(inner, max(remaining, MIN_TIME_SLICE), stop_after)
         top = collectors.FilterCollector(timed, allow=filter) if filter is not None else timed
         try:
             searcher.search_with_collector(text_query, top)
+        except _Enough:
+            pass
         except TimeLimit:
-            log.warning("search stopped after %.1f s: %r", self.time_limit, text_query)
+            log.warning("search stopped at its time limit (%.1f s): %r", self.time_limit,
+                        text_query)
         return top.results()
 
     def suggest(self, text: str, limit: int = 10) -> list[dict]:
@@ -282,19 +302,28 @@ class WhooshIndex:
                 self._searcher = None
 
 
+class _Enough(Exception):
+    """Raised by _Deadline once it has collected `stop_after` documents."""
+
+
 class _Deadline(collectors.TimeLimitCollector):
     """A time limit that also holds when a filter wraps it (checked on every hit).
 
     Uses a timer thread, not SIGALRM: searches run in worker threads too.
     """
 
-    def __init__(self, child, timelimit: float):
+    def __init__(self, child, timelimit: float, stop_after: int | None = None):
         super().__init__(child, timelimit, use_alarm=False)
+        self.stop_after = stop_after
+        self.collected = 0
 
     def collect(self, sub_docnum):
         if self.timedout:
             raise TimeLimit
-        return self.child.collect(sub_docnum)
+        self.child.collect(sub_docnum)
+        self.collected += 1
+        if self.stop_after and self.collected >= self.stop_after:
+            raise _Enough
 
 
 def _builder_alive(path: str) -> bool:
@@ -325,7 +354,32 @@ def _filter_query(filters) -> Q.Query | None:
 
 def _facet(name: str) -> sorting.FieldFacet:
     # rubric and year hold several values per business: count each of them.
-    return sorting.FieldFacet(name, allow_overlap=name in ("rubric", "year"), maptype=sorting.Count)
+    if name in ("rubric", "year"):
+        return _ListFacet(name, allow_overlap=True, maptype=sorting.Count)
+    return sorting.FieldFacet(name, maptype=sorting.Count)
+
+
+class _ListFacet(sorting.FieldFacet):
+    """A multi-valued facet whose per-document values are read once per segment.
+
+    Whoosh's own walks every posting of the field on every search: O(index) per query.
+    """
+
+    def categorizer(self, global_searcher):
+        return _CachedListCategorizer(global_searcher, self.fieldname)
+
+
+class _CachedListCategorizer(sorting.OverlappingCategorizer):
+    _cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+    def set_searcher(self, segment_searcher, docoffset):
+        reader = segment_searcher.reader()
+        lists = self._cache.setdefault(reader, {})
+        if self._fieldname not in lists:
+            super().set_searcher(segment_searcher, docoffset)
+            lists[self._fieldname] = self._lists
+        self._segment_searcher = segment_searcher
+        self._lists = lists[self._fieldname]
 
 
 def _counts(groups: dict) -> dict[str, int]:
