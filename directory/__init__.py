@@ -1,0 +1,45 @@
+"""The public directory of Malang's featured small businesses.
+
+`create_app()` wires config -> database -> search index -> API -> errors -> CLI.
+"""
+
+import os
+
+from flask import Flask
+
+
+def default_config(instance_path: str) -> dict:
+    """Return the defaults; every key can be overridden by DIRECTORY_<KEY> in the environment."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "directory.sqlite3"),
+        "SEARCH_INDEX_DIR": os.path.join(instance_path, "index"),
+        # Writers wait this long for Whoosh's lock before the API answers 503.
+        "SEARCH_WRITE_TIMEOUT": 10.0,
+        "SEARCH_MAX_QUERY_LENGTH": 200,
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "API_TITLE": "Direktori UMKM Kota Malang",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: defaults, then the environment, then `test_config`."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(default_config(app.instance_path))
+    app.config.from_prefixed_env("DIRECTORY")
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.json.sort_keys = False  # keep fields in the schemas' order: easier to read
+
+    from . import api, cli, errors, models, search
+
+    models.init_app(app)
+    search.init_app(app)
+    api.init_app(app)
+    errors.init_app(app)  # after the API: its handlers replace flask-smorest's
+    cli.init_app(app)
+    return app

@@ -1,0 +1,48 @@
+"""GET /businesses (search, filters, facets) and GET /businesses/<slug>."""
+
+from flask_smorest import Blueprint
+
+from .. import services
+from ..errors import NotFound
+from ..schemas import BusinessDetailSchema, BusinessPageSchema, BusinessSearchArgs
+from ..search import FILTERS, SearchRequest
+from .links import page_links
+
+blp = Blueprint("businesses", __name__, description="Featured businesses")
+
+
+@blp.route("/businesses")
+@blp.arguments(BusinessSearchArgs, location="query", as_kwargs=True)
+@blp.response(200, BusinessPageSchema)
+def list_businesses(q, page, per_page, sort, **filters):
+    """Search and filter the featured businesses.
+
+    Different filters combine with AND; a repeated filter ORs its values.
+    """
+    request = SearchRequest(
+        text=q,
+        filters={name: tuple(filters[name]) for name in FILTERS if filters.get(name)},
+        sort=sort or ("relevance" if q else "newest"),
+        page=page,
+        per_page=per_page,
+    )
+    result, businesses = services.search_businesses(request)
+    return {
+        "items": businesses,
+        "total": result.total,
+        "page": page,
+        "per_page": per_page,
+        "facets": result.facets,
+        "links": page_links(page, per_page, result.total),
+        "suggestion": result.suggestion,
+    }
+
+
+@blp.route("/businesses/<slug>")
+@blp.response(200, BusinessDetailSchema)
+def get_business(slug):
+    """Return one business with every appearance, newest first."""
+    business = services.get_business(slug)
+    if business is None:
+        raise NotFound(f"No business with slug {slug!r}.")
+    return business

@@ -1,0 +1,19 @@
+"""GET /features: the timeline of appearances, newest first."""
+
+from flask_smorest import Blueprint
+
+from .. import services
+from ..schemas import FeatureListArgs, FeaturePageSchema
+from .links import page_links
+
+blp = Blueprint("features", __name__, description="Appearances in the rubrics")
+
+
+@blp.route("/features")
+@blp.arguments(FeatureListArgs, location="query", as_kwargs=True)
+@blp.response(200, FeaturePageSchema)
+def list_features(rubric, year, page, per_page):
+    """List appearances newest first, filterable by rubric and year."""
+    items, total = services.features_timeline(rubric, year, page, per_page)
+    return {"items": items, "total": total, "page": page, "per_page": per_page,
+            "links": page_links(page, per_page, total)}

@@ -1,0 +1,91 @@
+"""Staff and operator commands: init-db, seed, import, reindex."""
+
+import sys
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from tqdm import tqdm
+
+from . import services
+from .importers import ImportFileError
+from .models import db
+from .reference import load_reference_data
+from .search import get_index
+
+SAMPLE = "data/sample/features.csv"
+
+
+@contextmanager
+def progress_bar(total: int, unit: str):
+    """Yield an update callback; a bar on a terminal, silent otherwise."""
+    with tqdm(total=total, unit=unit, file=sys.stderr, disable=None, leave=False) as bar:
+        yield bar.update
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Create the tables and load the reference data; safe to run again."""
+    db.create_all()
+    counts = load_reference_data()
+    index = get_index()
+    index.sweep()
+    if not index.exists():
+        services.reindex()
+    click.echo("Database ready: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + ".")
+
+
+def _print_report(report) -> None:
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    click.echo(report.summary())
+
+
+def _import(path: Path, dry_run: bool) -> None:
+    with progress_bar(services.count_import_rows(path), "rows") as update:
+        report = services.import_file(path, dry_run=dry_run, progress=update)
+    _print_report(report)
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@with_appcontext
+def import_command(path: Path, dry_run: bool):
+    """Import a staff CSV or JSON file of appearances (see the README for the format)."""
+    try:
+        _import(path, dry_run)
+    except ImportFileError as error:
+        message = f"{path.name} was not imported, nothing changed: {error}"
+        raise click.ClickException(message) from error
+
+
+@click.command("seed")
+@click.option("--if-empty", is_flag=True, help="Only when the directory has no business.")
+@with_appcontext
+def seed_command(if_empty: bool):
+    """Load the fictional sample businesses (through the importer)."""
+    if if_empty and services.count_live() > 0:
+        click.echo("The directory already has businesses; sample data not loaded.")
+        return
+    with resources.as_file(resources.files("directory").joinpath(SAMPLE)) as path:
+        _import(path, dry_run=False)
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command():
+    """Rebuild the search index from the database beside the live one, then swap it in."""
+    with progress_bar(services.count_live(), "businesses") as update:
+        count = services.reindex(progress=update)
+    click.echo(f"Indexed {count} businesses.")
+
+
+def init_app(app) -> None:
+    for command in (init_db_command, seed_command, import_command, reindex_command):
+        app.cli.add_command(command)

@@ -1,0 +1,90 @@
+"""One JSON error shape for every failure: {"error": {status, code, message[, fields]}}."""
+
+import logging
+
+from flask import jsonify
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
+
+from .search import IndexBusy
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    """Base of the errors a service raises on purpose; carries its HTTP status."""
+
+    status = 400
+
+    def __init__(self, message: str, fields: dict | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message, self.fields = message, fields
+        if status:
+            self.status = status
+
+
+class NotFound(ApiError):
+    status = 404
+
+
+class Conflict(ApiError):
+    status = 409
+
+
+def error_response(status: int, message: str, fields: dict | None = None, headers=None):
+    """Return the project's error body with `status`."""
+    name = HTTP_STATUS_CODES.get(status, "Error")
+    body = {"status": status, "code": name.lower().replace(" ", "_").replace("'", ""),
+            "message": message}
+    if fields:
+        body["fields"] = fields
+    response = jsonify(error=body)
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _webargs_fields(error: HTTPException) -> dict | None:
+    # webargs (through flask-smorest) puts {"query": {"field": [...]}} in error.data.
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    if not messages:
+        return None
+    merged = {}
+    for location_errors in messages.values():
+        if isinstance(location_errors, dict):
+            merged.update(location_errors)
+    return merged or None
+
+
+def handle_http_exception(error: HTTPException):
+    fields = _webargs_fields(error)
+    message = "Invalid request parameters." if fields else (error.description or error.name)
+    headers = {}
+    if error.code == 405 and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    if error.code in (401,) and getattr(error, "www_authenticate", None):
+        headers["WWW-Authenticate"] = "Bearer"
+    return error_response(error.code or 500, message, fields, headers)
+
+
+def handle_api_error(error: ApiError):
+    return error_response(error.status, error.message, error.fields)
+
+
+def handle_index_busy(error: IndexBusy):
+    return error_response(503, str(error), headers={"Retry-After": "5"})
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    log.exception("unhandled error", exc_info=error)
+    return error_response(500, InternalServerError.description)
+
+
+def init_app(app) -> None:
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(IndexBusy, handle_index_busy)
+    app.register_error_handler(Exception, handle_unexpected)

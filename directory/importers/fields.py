@@ -1,0 +1,120 @@
+"""Normalise the values staff type into the forms the directory stores.
+
+Each function returns the clean value or raises ValueError with a reason for the report.
+"""
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+INSTAGRAM_HANDLE = re.compile(r"^[A-Za-z0-9._]{1,30}$")
+INSTAGRAM_URL = re.compile(r"^(?:https?://)?(?:www\.)?instagram\.com/([A-Za-z0-9._]{1,30})/?(?:[?#].*)?$",
+                           re.IGNORECASE)
+
+
+def slugify(text: str) -> str:
+    """Return lowercase ASCII words joined by hyphens.
+
+    >>> slugify("Keripik Tempe Bu Sri (Sanan)"), slugify("Kopi Léak & Co.")
+    ('keripik-tempe-bu-sri-sanan', 'kopi-leak-co')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def featured_date(value: str) -> date:
+    """Parse ISO `YYYY-MM-DD`; also `DD/MM/YYYY`, as spreadsheets set to Indonesian save it."""
+    value = value.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            parsed = datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+        if parsed.year < 2000 or parsed > date.today().replace(year=date.today().year + 1):
+            raise ValueError(f"date {value!r} is out of range")
+        return parsed
+    raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
+
+
+def whatsapp_number(value: str) -> str:
+    """Return an Indonesian mobile number as +62...
+
+    >>> whatsapp_number("0812-3456-7890"), whatsapp_number("+62 812 3456 7890")
+    ('+6281234567890', '+6281234567890')
+    """
+    digits = re.sub(r"[\s\-().]", "", value)
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if not digits.isdigit():
+        raise ValueError(f"{value!r} is not a phone number")
+    if digits.startswith("62"):
+        digits = digits[2:]
+    elif digits.startswith("0"):
+        digits = digits[1:]
+    if not digits.startswith("8") or not 9 <= len(digits) <= 12:
+        raise ValueError(f"{value!r} is not an Indonesian mobile number (08..., 62..., +62...)")
+    return "+62" + digits
+
+
+def instagram_handle(value: str) -> str:
+    """Return the bare handle from `@handle`, `handle` or a profile URL."""
+    value = value.strip()
+    match = INSTAGRAM_URL.match(value)
+    handle = match.group(1) if match else value.lstrip("@")
+    if not INSTAGRAM_HANDLE.match(handle):
+        raise ValueError(f"{value!r} is not an Instagram handle or profile URL")
+    return handle
+
+
+def website_url(value: str) -> str:
+    """Return an http(s) URL; a bare domain gets https://."""
+    value = value.strip()
+    if not re.match(r"^https?://", value, re.IGNORECASE):
+        value = "https://" + value
+    if not re.match(r"^https?://[^\s/]+\.[^\s/]+\S*$", value, re.IGNORECASE):
+        raise ValueError(f"{value!r} is not a web address")
+    return value
+
+
+def post_url(value: str) -> str:
+    value = value.strip()
+    if not re.match(r"^https?://[^\s/]+\.[^\s/]+\S*$", value, re.IGNORECASE):
+        raise ValueError(f"{value!r} is not a link (https://...)")
+    return value
+
+
+def whole_number(value: str) -> int:
+    """Parse a whole number; thousands separators of either locale are allowed (3.120)."""
+    cleaned = value.strip().replace("\u00a0", "").replace(" ", "")
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", cleaned):
+        cleaned = re.sub(r"[.,]", "", cleaned)
+    if not cleaned.isdigit():
+        raise ValueError(f"{value!r} is not a whole number")
+    return int(cleaned)
+
+
+def year(value: str) -> int:
+    number = whole_number(value)
+    if not 1800 <= number <= date.today().year:
+        raise ValueError(f"{value!r} is not a plausible year")
+    return number
+
+
+def boolean(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "ya", "y", "benar"):
+        return True
+    if lowered in ("0", "false", "no", "tidak", "n", "salah"):
+        return False
+    raise ValueError(f"{value!r} is not true or false")
+
+
+def products_list(value) -> list[str]:
+    """Split `a; b; c` (or take a JSON list), trimmed, empties and duplicates dropped."""
+    items = value if isinstance(value, list) else str(value).split(";")
+    seen = {}
+    for item in items:
+        text = " ".join(str(item).split())
+        if text and text.casefold() not in seen:
+            seen[text.casefold()] = text
+    return list(seen.values())

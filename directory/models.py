@@ -1,0 +1,114 @@
+"""Database tables: reference data (categories, rubrics, places) and the directory itself.
+
+The database is the source of truth; the search index is derived from it.
+"""
+
+from datetime import UTC, date, datetime
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import JSON, ForeignKey, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Category(db.Model):
+    slug: Mapped[str] = mapped_column(primary_key=True)
+    label: Mapped[str]
+    label_en: Mapped[str]
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Rubric(db.Model):
+    slug: Mapped[str] = mapped_column(primary_key=True)
+    label: Mapped[str]
+    about: Mapped[str] = mapped_column(default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+
+class Kecamatan(db.Model):
+    slug: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(unique=True)
+    code: Mapped[str]
+    kelurahan: Mapped[list["Kelurahan"]] = relationship(
+        back_populates="kecamatan", order_by="Kelurahan.name"
+    )
+
+
+class Kelurahan(db.Model):
+    slug: Mapped[str] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    kecamatan_slug: Mapped[str] = mapped_column(ForeignKey("kecamatan.slug"), index=True)
+    # Other spellings seen in the wild ("Rampal Celaket" for Rampalcelaket).
+    also_written: Mapped[list[str]] = mapped_column(JSON, default=list)
+    kecamatan: Mapped[Kecamatan] = relationship(back_populates="kelurahan")
+
+
+class Business(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(unique=True)
+    name: Mapped[str]
+    owner: Mapped[str | None]
+    category_slug: Mapped[str] = mapped_column(ForeignKey("category.slug"), index=True)
+    kelurahan_slug: Mapped[str] = mapped_column(ForeignKey("kelurahan.slug"), index=True)
+    address: Mapped[str | None]
+    products: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str | None]
+    instagram: Mapped[str | None]
+    whatsapp: Mapped[str | None]  # normalised to +62...
+    website: Mapped[str | None]
+    established: Mapped[int | None]
+    # Sample businesses are made up; the API says so on every record.
+    fictional: Mapped[bool] = mapped_column(default=False)
+    deleted_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    category: Mapped[Category] = relationship(lazy="joined")
+    kelurahan: Mapped[Kelurahan] = relationship(lazy="joined")
+    features: Mapped[list["Feature"]] = relationship(
+        back_populates="business",
+        order_by="(Feature.featured_on.desc(), Feature.rubric_slug)",
+        cascade="all, delete-orphan",
+    )
+
+    # Set per search hit by the service; not stored.
+    highlights = None
+
+    @property
+    def kecamatan(self) -> Kecamatan:
+        return self.kelurahan.kecamatan
+
+    @property
+    def latest_feature(self) -> "Feature | None":
+        return self.features[0] if self.features else None
+
+
+class Feature(db.Model):
+    """One appearance of a business in a rubric (one weekly post)."""
+
+    __table_args__ = (UniqueConstraint("business_id", "rubric_slug", "featured_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("business.id"), index=True)
+    rubric_slug: Mapped[str] = mapped_column(ForeignKey("rubric.slug"), index=True)
+    featured_on: Mapped[date] = mapped_column(index=True)
+    post_url: Mapped[str | None]
+    reach: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    business: Mapped[Business] = relationship(back_populates="features")
+    rubric: Mapped[Rubric] = relationship(lazy="joined")
+
+
+def init_app(app) -> None:
+    db.init_app(app)

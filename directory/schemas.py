@@ -1,0 +1,206 @@
+"""marshmallow schemas: what comes in (load = validate) and what goes out (dump)."""
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates
+
+from .reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
+from .search import SORTS
+
+
+def _slugs(kind: str) -> set[str]:
+    return {item["slug"] for item in reference_data()[kind]}
+
+
+class PageArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class BusinessSearchArgs(PageArgs):
+    """Query string of GET /businesses."""
+
+    q = fields.String(load_default="", validate=validate.Length(max=200),
+                      metadata={"description": "Words to search for (plain text, max 200)"})
+    category = fields.List(fields.String(), load_default=list,
+                           metadata={"description": "Category slug; repeat to OR"})
+    district = fields.List(fields.String(), load_default=list,
+                           metadata={"description": "Kecamatan, any case; repeat to OR"})
+    kelurahan = fields.List(fields.String(), load_default=list,
+                            metadata={"description": "Kelurahan, any spelling; repeat to OR"})
+    rubric = fields.List(fields.String(), load_default=list,
+                         metadata={"description": "Rubric slug; repeat to OR"})
+    year = fields.List(fields.Integer(validate=validate.Range(min=2000, max=2100)),
+                       load_default=list, metadata={"description": "Featured in this year"})
+    sort = fields.String(load_default=None, validate=validate.OneOf(SORTS),
+                         metadata={"description": "relevance (default with q), newest, name"})
+
+    @validates("category")
+    def _category(self, values, **_):
+        unknown = [v for v in values if v not in _slugs("categories")]
+        if unknown:
+            raise ValidationError(f"Unknown category: {', '.join(unknown)}.")
+
+    @validates("rubric")
+    def _rubric(self, values, **_):
+        unknown = [v for v in values if v not in _slugs("rubrics")]
+        if unknown:
+            raise ValidationError(f"Unknown rubric: {', '.join(unknown)}.")
+
+    @validates("district")
+    def _district(self, values, **_):
+        unknown = [v for v in values if place_key(v) not in kecamatan_lookup()]
+        if unknown:
+            raise ValidationError(f"Unknown kecamatan: {', '.join(unknown)}.")
+
+    @validates("kelurahan")
+    def _kelurahan(self, values, **_):
+        unknown = [v for v in values if place_key(v) not in kelurahan_lookup()]
+        if unknown:
+            raise ValidationError(f"Unknown kelurahan: {', '.join(unknown)}.")
+
+    @post_load
+    def _to_slugs(self, data, **_):
+        data["district"] = [kecamatan_lookup()[place_key(v)] for v in data["district"]]
+        data["kelurahan"] = [kelurahan_lookup()[place_key(v)][0] for v in data["kelurahan"]]
+        data["year"] = [str(v) for v in data["year"]]
+        data["q"] = data["q"].strip()
+        return data
+
+
+class FeatureListArgs(PageArgs):
+    rubric = fields.List(fields.String(validate=validate.OneOf(sorted(_slugs("rubrics")))),
+                         load_default=list)
+    year = fields.List(fields.Integer(validate=validate.Range(min=2000, max=2100)),
+                       load_default=list)
+
+
+class FeatureSchema(Schema):
+    rubric = fields.String(attribute="rubric_slug")
+    rubric_label = fields.Function(lambda f: f.rubric.label)
+    featured_on = fields.Date()
+    post_url = fields.String(allow_none=True)
+    reach = fields.Integer(allow_none=True)
+
+
+class LatestFeatureSchema(FeatureSchema):
+    class Meta:
+        exclude = ("reach",)
+
+
+class ContactSchema(Schema):
+    whatsapp = fields.String(allow_none=True)
+    whatsapp_url = fields.Function(
+        lambda b: f"https://wa.me/{b.whatsapp.lstrip('+')}" if b.whatsapp else None)
+    instagram = fields.String(allow_none=True)
+    instagram_url = fields.Function(
+        lambda b: f"https://www.instagram.com/{b.instagram}/" if b.instagram else None)
+    website = fields.String(allow_none=True)
+
+
+class HighlightSchema(Schema):
+    name = fields.List(fields.List(fields.Integer()))
+    products = fields.List(fields.List(fields.List(fields.Integer())))
+    description = fields.Dict(allow_none=True)
+
+
+class BusinessSummarySchema(Schema):
+    """One search result: enough for a card."""
+
+    slug = fields.String()
+    name = fields.String()
+    category = fields.String(attribute="category_slug")
+    category_label = fields.Function(lambda b: b.category.label)
+    district = fields.Function(lambda b: b.kecamatan.name)
+    district_slug = fields.Function(lambda b: b.kecamatan.slug)
+    kelurahan = fields.Function(lambda b: b.kelurahan.name)
+    kelurahan_slug = fields.String()
+    products = fields.List(fields.String())
+    latest_feature = fields.Nested(LatestFeatureSchema, allow_none=True)
+    contact = fields.Function(lambda b: ContactSchema().dump(b))
+    fictional = fields.Boolean(metadata={"description": "True for made-up sample data"})
+    url = fields.Function(lambda b: f"/api/v1/businesses/{b.slug}")
+
+
+class BusinessSearchItemSchema(BusinessSummarySchema):
+    """A search result with the matched words of the query marked."""
+
+    highlights = fields.Nested(HighlightSchema, allow_none=True)
+
+
+class BusinessDetailSchema(BusinessSummarySchema):
+    """The full record with every appearance, newest first."""
+
+    owner = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    established = fields.Integer(allow_none=True)
+    website = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    features = fields.List(fields.Nested(FeatureSchema))
+
+
+class LinksSchema(Schema):
+    self = fields.String()
+    next = fields.String(allow_none=True)
+    prev = fields.String(allow_none=True)
+
+
+class BusinessPageSchema(Schema):
+    items = fields.List(fields.Nested(BusinessSearchItemSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    facets = fields.Dict(keys=fields.String(),
+                         values=fields.Dict(keys=fields.String(), values=fields.Integer()))
+    links = fields.Nested(LinksSchema)
+    suggestion = fields.String(allow_none=True)
+
+
+class FeatureTimelineItemSchema(FeatureSchema):
+    business = fields.Nested(BusinessSummarySchema)
+
+
+class FeaturePageSchema(Schema):
+    items = fields.List(fields.Nested(FeatureTimelineItemSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    links = fields.Nested(LinksSchema)
+
+
+class CategorySchema(Schema):
+    slug = fields.String()
+    label = fields.String()
+    label_en = fields.String()
+    count = fields.Integer()
+
+
+class KelurahanSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+    also_written = fields.List(fields.String())
+    count = fields.Integer()
+
+
+class DistrictSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+    code = fields.String()
+    count = fields.Integer()
+    kelurahan = fields.List(fields.Nested(KelurahanSchema))
+
+
+class RubricSchema(Schema):
+    slug = fields.String()
+    label = fields.String()
+    about = fields.String()
+    count = fields.Integer()
+
+
+def list_of(item_schema) -> type[Schema]:
+    """Return a schema `{"items": [item]}` for the reference lists."""
+    return Schema.from_dict({"items": fields.List(fields.Nested(item_schema))},
+                            name=f"{item_schema.__name__.removesuffix('Schema')}List")

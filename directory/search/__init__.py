@@ -1,0 +1,22 @@
+"""Search: the Flask glue around the engine-neutral interface in `base`.
+
+Views and services call `get_index()`; nothing outside this package imports Whoosh.
+"""
+
+from flask import current_app
+
+from .base import FACETS, FILTERS, SORTS, IndexBusy, SearchPage, SearchRequest
+from .whoosh_index import WhooshIndex
+
+__all__ = ["FACETS", "FILTERS", "SORTS", "IndexBusy", "SearchPage", "SearchRequest",
+           "get_index", "init_app"]
+
+
+def init_app(app) -> None:
+    app.extensions["search"] = WhooshIndex(
+        app.config["SEARCH_INDEX_DIR"], write_timeout=float(app.config["SEARCH_WRITE_TIMEOUT"])
+    )
+
+
+def get_index() -> WhooshIndex:
+    return current_app.extensions["search"]

@@ -1,0 +1,36 @@
+"""The small interface between the services and the search engine.
+
+Only requests, ids, totals and facet counts cross it: rows come from the database.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# Filter and facet names, shared by the index and the API.
+FACETS = ("category", "district", "rubric", "year")
+FILTERS = ("category", "district", "kelurahan", "rubric", "year")
+SORTS = ("relevance", "newest", "name")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str = ""
+    # filter name -> accepted values; values of one filter OR, filters AND.
+    filters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    ids: list[int]
+    total: int
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None = None  # "did you mean"
+    # business id -> {"name": [[s, e]], "products": [[[s, e]], ...], "description": ...}
+    highlights: dict[int, dict] = field(default_factory=dict)
+
+
+class IndexBusy(Exception):
+    """The index is locked by another writer longer than the configured timeout."""

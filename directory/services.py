@@ -1,0 +1,164 @@
+"""Use-cases: the one place that touches both the database and the search index.
+
+The index is written after the database commits, never before, so a rolled-back write
+leaves no ghost document.
+"""
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import selectinload
+
+from .importers import ImportReport, run_import
+from .models import Business, Category, Feature, Kecamatan, Kelurahan, Rubric, db
+from .search import SearchPage, SearchRequest, get_index
+from .search.documents import business_document
+
+INDEX_BATCH = 500
+
+
+def live_businesses():
+    """Return the select() of businesses the public sees (not soft-deleted)."""
+    return select(Business).where(Business.deleted_at.is_(None))
+
+
+def get_business(slug: str) -> Business | None:
+    """Return the public business with `slug`, its features loaded, or None."""
+    statement = live_businesses().where(Business.slug == slug).options(
+        selectinload(Business.features))
+    return db.session.scalars(statement).first()
+
+
+def businesses_by_ids(ids: list[int]) -> list[Business]:
+    """Return the live businesses with these ids, in the order given."""
+    if not ids:
+        return []
+    statement = live_businesses().where(Business.id.in_(ids)).options(
+        selectinload(Business.features))
+    found = {b.id: b for b in db.session.scalars(statement)}
+    return [found[i] for i in ids if i in found]
+
+
+def search_businesses(request: SearchRequest) -> tuple[SearchPage, list[Business]]:
+    """Search the index, then fetch the page's rows from the database in ranked order."""
+    page = get_index().search(request)
+    businesses = businesses_by_ids(page.ids)
+    for business in businesses:
+        business.highlights = page.highlights.get(business.id)
+    return page, businesses
+
+
+def _documents(ids: Iterable[int] | None = None) -> Iterable[dict]:
+    statement = live_businesses().options(selectinload(Business.features)).order_by(Business.id)
+    if ids is not None:
+        statement = statement.where(Business.id.in_(list(ids)))
+    for business in db.session.scalars(statement.execution_options(yield_per=INDEX_BATCH)):
+        yield business_document(business)
+
+
+def index_businesses(ids: Iterable[int]) -> None:
+    """Bring the index in line with the database for these business ids."""
+    ids = set(ids)
+    if not ids:
+        return
+    index = get_index()
+    live = set()
+    for start in range(0, len(ids), INDEX_BATCH):
+        chunk = sorted(ids)[start:start + INDEX_BATCH]
+        documents = list(_documents(chunk))
+        live.update(int(d["id"]) for d in documents)
+        index.upsert(documents)
+    gone = ids - live
+    if gone:
+        index.delete(gone)
+
+
+def reindex(progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the database beside the live one, then swap it in."""
+    return get_index().rebuild(_documents(), progress=progress)
+
+
+def count_live() -> int:
+    return db.session.scalar(select(func.count()).select_from(live_businesses().subquery()))
+
+
+def import_bytes(data: bytes, filename: str, dry_run: bool = False,
+                 progress: Callable[[int], None] | None = None) -> ImportReport:
+    """Import a staff file; commit and index unless `dry_run`. Unreadable files change nothing."""
+    try:
+        report = run_import(data, filename, dry_run=dry_run, progress=progress)
+    except Exception:
+        db.session.rollback()
+        raise
+    if dry_run:
+        db.session.rollback()
+        return report
+    db.session.commit()
+    index_businesses(report.changed_ids)
+    return report
+
+
+def import_file(path: str | Path, dry_run: bool = False,
+                progress: Callable[[int], None] | None = None) -> ImportReport:
+    path = Path(path)
+    return import_bytes(path.read_bytes(), path.name, dry_run=dry_run, progress=progress)
+
+
+def count_import_rows(path: str | Path) -> int:
+    """Return a cheap upper bound of the rows in a file, for a progress bar."""
+    return Path(path).read_bytes().count(b"\n")
+
+
+# -- reference lists with counts ---------------------------------------------------------
+
+def _count_by(column) -> dict:
+    statement = (select(column, func.count(Business.id)).select_from(Business)
+                 .join(Kelurahan, Kelurahan.slug == Business.kelurahan_slug)
+                 .where(Business.deleted_at.is_(None)).group_by(column))
+    return dict(db.session.execute(statement).all())
+
+
+def categories() -> list[dict]:
+    counts = _count_by(Business.category_slug)
+    rows = db.session.scalars(select(Category).order_by(Category.position))
+    return [{"slug": c.slug, "label": c.label, "label_en": c.label_en,
+             "count": counts.get(c.slug, 0)} for c in rows]
+
+
+def districts() -> list[dict]:
+    by_kecamatan = _count_by(Kelurahan.kecamatan_slug)
+    by_kelurahan = _count_by(Business.kelurahan_slug)
+    rows = db.session.scalars(select(Kecamatan).order_by(Kecamatan.name)
+                              .options(selectinload(Kecamatan.kelurahan)))
+    return [{
+        "slug": k.slug, "name": k.name, "code": k.code, "count": by_kecamatan.get(k.slug, 0),
+        "kelurahan": [{"slug": kel.slug, "name": kel.name, "also_written": kel.also_written,
+                       "count": by_kelurahan.get(kel.slug, 0)} for kel in k.kelurahan],
+    } for k in rows]
+
+
+def rubrics() -> list[dict]:
+    statement = (select(Feature.rubric_slug, func.count(func.distinct(Feature.business_id)))
+                 .join(Business).where(Business.deleted_at.is_(None))
+                 .group_by(Feature.rubric_slug))
+    counts = dict(db.session.execute(statement).all())
+    rows = db.session.scalars(select(Rubric).order_by(Rubric.position))
+    return [{"slug": r.slug, "label": r.label, "about": r.about,
+             "count": counts.get(r.slug, 0)} for r in rows]
+
+
+def features_timeline(rubric_slugs: list[str], years: list[int], page: int,
+                      per_page: int) -> tuple[list[Feature], int]:
+    """Return one page of appearances, newest first, and their total."""
+    statement = select(Feature).join(Business).where(Business.deleted_at.is_(None))
+    if rubric_slugs:
+        statement = statement.where(Feature.rubric_slug.in_(rubric_slugs))
+    if years:
+        statement = statement.where(extract("year", Feature.featured_on).in_(years))
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    rows = db.session.scalars(
+        statement.options(selectinload(Feature.business).selectinload(Business.features))
+        .order_by(Feature.featured_on.desc(), Feature.id.desc())
+        .limit(per_page).offset((page - 1) * per_page))
+    return list(rows), total
