@@ -1,11 +1,11 @@
-"""The citizen's pages: the search app shell, its static files and /b/<slug>.
+"""The citizen's pages: the search app shell, its assets and /b/<slug>.
 
 Everything here is HTML for people; data for programs lives under /api/v1.
 """
 
 from pathlib import Path
 
-from flask import Blueprint, render_template, request, send_from_directory, url_for
+from flask import Blueprint, render_template, send_from_directory, url_for
 
 from . import services
 from .schemas import BusinessDetailSchema
@@ -50,14 +50,22 @@ def format_thousands(value):
     return f"{int(value):,}".replace(",", ".")
 
 
+@bp.app_template_filter("web_url")
+def web_url(value):
+    """Keep only http(s) links from the data: no javascript: or data: hrefs."""
+    is_web = isinstance(value, str) and value.lower().startswith(("https://", "http://"))
+    return value if is_web else None
+
+
 @bp.get("/")
 def index():
     """Serve the search app shell; app.js reads the state from the URL."""
     return render_template("index.html")
 
 
-@bp.get("/static/<path:filename>")
-def static(filename):
+# Not /static: Flask's own static route owns that path in every app.
+@bp.get("/assets/<path:filename>")
+def asset(filename):
     """Serve app.js, style.css and the icon from frontend/."""
     return send_from_directory(FRONTEND_DIR, filename)
 
@@ -126,9 +134,9 @@ def local_business_jsonld(item, page_url):
 def asset_helpers():
     """Let templates link assets with a version so browsers refetch after a change."""
 
-    def asset(filename):
+    def asset_url(filename):
         path = FRONTEND_DIR / filename
         version = int(path.stat().st_mtime) if path.exists() else 0
-        return url_for("web.static", filename=filename, v=version)
+        return url_for("web.asset", filename=filename, v=version)
 
-    return {"asset": asset, "request_path": request.path}
+    return {"asset": asset_url}

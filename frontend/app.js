@@ -40,6 +40,24 @@
     return out;
   }
 
+  /* Until the API marks matches itself, mark the words that start with a query word. */
+  function guessRanges(text, q) {
+    const words = q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1);
+    const chars = Array.from(text || '');
+    const isWord = (c) => /[\p{L}\p{N}]/u.test(c);
+    const out = [];
+    for (let i = 0, j; words.length && i < chars.length; i = j) {
+      for (j = i; j < chars.length && isWord(chars[j]); j += 1);
+      if (j === i) { j += 1; continue; }
+      const word = chars.slice(i, j).join('').toLowerCase();
+      if (words.some((w) => word.startsWith(w))) out.push([i, j]);
+    }
+    return out;
+  }
+  const highlightsOf = (b, q) => b.highlights || (q ? {
+    name: guessRanges(b.name, q), products: (b.products || []).map((p) => guessRanges(p, q)),
+  } : {});
+
   const tanggal = (iso) => {
     if (!iso) return '';
     const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
@@ -95,8 +113,8 @@
   }
 
   /* ---- cards ---- */
-  function card(b, level, feature) {
-    const hl = b.highlights || {};
+  function card(b, level, feature, q) {
+    const hl = highlightsOf(b, q);
     const f = feature || b.latest_feature;
     const c = b.contact || {};
     const wa = webUrl(c.whatsapp_url);
@@ -165,7 +183,8 @@
         if (my !== token) return;
         $('latest').replaceChildren(...feats.items.map((f) => card(f.business, 'h3', f)));
         const way = (href, label, n) => h('li', null,
-          h('a', { href, 'data-nav': true }, label, h('span', { class: 'n' }, String(n))));
+          h('a', { href, 'data-nav': true }, label, ' ',
+            h('span', { class: 'n' }, String(n), h('span', { class: 'sr' }, ' usaha'))));
         $('cats').replaceChildren(...ref.categories.filter((c) => c.count)
           .map((c) => way('/?category=' + enc(c.slug), c.label, c.count)));
         $('dists').replaceChildren(...ref.districts
@@ -209,7 +228,7 @@
       sort.options[0].textContent = s.q ? 'Paling cocok' : 'Terbaru tampil';
       sort.options[1].hidden = !s.q;
       sort.value = s.sort === 'newest' && !s.q ? '' : s.sort;
-      cards.replaceChildren(...data.items.map((b) => card(b, level)));
+      cards.replaceChildren(...data.items.map((b) => card(b, level, null, s.q)));
       loaded = data.items.length;
       total = data.total;
       more.hidden = loaded >= total;
@@ -281,7 +300,7 @@
       try {
         const data = await api(`/businesses?${toQuery(state, page)}&per_page=${PER_PAGE}`);
         if (my !== token) return;
-        const added = data.items.map((b) => card(b, 'h2'));
+        const added = data.items.map((b) => card(b, 'h2', null, state.q));
         cards.append(...added);
         loaded += added.length;
         total = data.total;
@@ -338,6 +357,7 @@
     function choose(i) { const it = items[i]; close(); pick(it); }
 
     async function fetchFor(q) {
+      if (off) return;
       if (ctrl) ctrl.abort();
       ctrl = new AbortController();
       try {
