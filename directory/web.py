@@ -50,6 +50,15 @@ def format_thousands(value):
     return f"{int(value):,}".replace(",", ".")
 
 
+@bp.app_template_filter("telepon")
+def format_phone(value):
+    """Group an Indonesian number for reading: '+6281234567890' -> '+62 812-3456-7890'."""
+    if not value or not str(value).startswith("+62") or len(str(value)) < 10:
+        return value or ""
+    digits = str(value)[3:]
+    return f"+62 {digits[:3]}-{digits[3:7]}-{digits[7:]}"
+
+
 @bp.app_template_filter("web_url")
 def web_url(value):
     """Keep only http(s) links from the data: no javascript: or data: hrefs."""

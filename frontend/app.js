@@ -179,7 +179,7 @@
       status.textContent = '';
       if (homeDone) return;
       try {
-        const [ref, feats] = await Promise.all([loadRef(), api('/features?per_page=8', ctrl.signal)]);
+        const [ref, feats] = await Promise.all([loadRef(), api('/features?per_page=6', ctrl.signal)]);
         if (my !== token) return;
         $('latest').replaceChildren(...feats.items.map((f) => card(f.business, 'h3', f)));
         const way = (href, label, n) => h('li', null,

@@ -116,7 +116,7 @@ def test_whatsapp_button_opens_a_chat_with_the_right_number(page):
 
 def test_home_shows_latest_features_and_ways_in(page):
     page.goto("/")
-    expect(page.locator("#latest .card")).to_have_count(8)
+    expect(page.locator("#latest .card")).to_have_count(6)
     expect(page.locator("#latest .card").first).to_contain_text("UMKM of The Week · 4 Maret 2022")
     expect(page.get_by_role("link", name="Blimbing 2 usaha")).to_be_visible()
 
