@@ -1,0 +1,204 @@
+"""The staff import format (DATA-FORMAT.md), rule by rule."""
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from directory import services
+from directory.importers import ImportFileError
+from directory.importers.fields import instagram_handle, whatsapp_number
+from directory.models import Business, Feature, db
+
+DATA = Path(__file__).parent / "data"
+HEADER = ("featured_on,rubric,slug,name,owner,category,district,kelurahan,address,products,"
+          "description,instagram,whatsapp,website,post_url,reach,established\n")
+
+
+def counts():
+    return (db.session.scalar(select(func.count(Business.id))),
+            db.session.scalar(select(func.count(Feature.id))))
+
+
+def business(slug):
+    return db.session.scalars(select(Business).where(Business.slug == slug)).one()
+
+
+def test_semicolon_file_with_bom_and_indonesian_headers_imports(empty_app, write_file):
+    content = (
+        "\ufefftanggal;rubrik;nama_usaha;pemilik;kategori;kecamatan;kelurahan;alamat;produk;"
+        "deskripsi;tahun_berdiri;tautan_posting;jangkauan\n"
+        "07/05/2021;umkm-of-the-week;Kopi Ngalam;Andi;kuliner;KLOJEN;Rampal Celaket;Jl. A;"
+        "\"kopi bubuk; kopi susu\";Kedai kopi.;2019;https://www.instagram.com/p/X1/;3.120\n"
+        "2021-05-14;ekraf-of-the-week;Rotan Jaya;;perabot;klojen;rampalcelaket;;kursi rotan;;"
+        ";;\n"
+    )
+    # Saved by a spreadsheet set to Indonesian: ";" delimiter, BOM, CRLF line ends.
+    path = write_file("sheet.csv", content.replace("\n", "\r\n").encode("utf-8"))
+    with empty_app.app_context():
+        report = services.import_file(path)
+        assert report.errors == []
+        assert (report.new_businesses, report.new_features) == (2, 2)
+        kopi = business("kopi-ngalam")
+        assert kopi.kelurahan_slug == "rampalcelaket"
+        assert kopi.kecamatan.name == "Klojen"
+        assert kopi.products == ["kopi bubuk", "kopi susu"]
+        assert kopi.features[0].reach == 3120
+        assert kopi.features[0].featured_on.isoformat() == "2021-05-07"
+        assert business("rotan-jaya").kelurahan_slug == "rampalcelaket"
+
+
+@pytest.mark.parametrize("spelling", ["Rampal Celaket", "Rampalcelaket", "rampal-celaket",
+                                      "RAMPALCELAKET"])
+def test_kelurahan_matches_ignoring_case_spaces_and_hyphens(empty_app, write_file, spelling):
+    path = write_file("k.csv", HEADER + f"2021-05-07,umkm-of-the-week,,Toko A,,kuliner,"
+                                        f"Klojen,{spelling},,,,,,,,,\n")
+    with empty_app.app_context():
+        report = services.import_file(path)
+        assert report.errors == []
+        assert business("toko-a").kelurahan_slug == "rampalcelaket"
+
+
+def test_importing_twice_changes_nothing_the_second_time(app, write_file):
+    with app.app_context():
+        before = counts()
+        report = services.import_file(DATA / "businesses.csv")
+        assert counts() == before
+        assert (report.new_businesses, report.new_features, report.updated_businesses) == (0, 0, 0)
+        assert report.unchanged_rows == report.rows
+
+
+def test_latest_row_gives_the_details(app):
+    with app.app_context():
+        sri = business("keripik-tempe-bu-sri")
+        assert sri.address == "Jl. Sanan No. 12A"
+        assert "keripik tempe original" in sri.products
+        assert [f.featured_on.isoformat() for f in sri.features] == ["2022-03-04", "2021-05-07"]
+
+
+def test_an_older_file_does_not_undo_newer_details(app, write_file):
+    path = write_file("old.csv", HEADER + "2021-01-01,umkm-of-the-week,keripik-tempe-bu-sri,"
+                      "Keripik Tempe Bu Sri,,kuliner,Blimbing,Purwantoro,Jl. Lama,,,,,,,,\n")
+    with app.app_context():
+        report = services.import_file(path)
+        assert report.new_features == 1 and report.updated_businesses == 0
+        assert business("keripik-tempe-bu-sri").address == "Jl. Sanan No. 12A"
+
+
+BAD_ROWS = [
+    ("2021-05-07,umkm-of-the-week,,,,kuliner,Blimbing,Purwantoro,,,,,,,,,", "name",
+     "is required"),
+    ("2021-05-07,umkm-of-the-week,,Toko X,,makanan,Blimbing,Purwantoro,,,,,,,,,", "category",
+     "unknown category"),
+    ("2021-05-07,umkm-of-the-week,,Toko X,,kuliner,Blimbing,Dinoyo,,,,,,,,,", "kelurahan",
+     "not in kecamatan"),
+    ("2021-13-40,umkm-of-the-week,,Toko X,,kuliner,Blimbing,Purwantoro,,,,,,,,,",
+     "featured_on", "not a date"),
+    ("2021-05-07,weekly,,Toko X,,kuliner,Blimbing,Purwantoro,,,,,,,,,", "rubric",
+     "unknown rubric"),
+    ("2021-05-07,umkm-of-the-week,,Toko X,,kuliner,Batu,Purwantoro,,,,,,,,,", "district",
+     "not a kecamatan"),
+    ("2021-05-07,umkm-of-the-week,,Toko X,,kuliner,Blimbing,Purwantoro,,,,,0212345,,,,",
+     "whatsapp", "not an Indonesian mobile number"),
+    ("2021-05-07,umkm-of-the-week,,Toko X,,kuliner,Blimbing,Purwantoro,,,,,,,,banyak,",
+     "reach", "not a whole number"),
+    ("2021-05-07,umkm-of-the-week,,Toko X,,kuliner,Blimbing,Purwantoro,,,,,,,,,3000",
+     "established", "not a plausible year"),
+    ("2021-05-07,umkm-of-the-week,Bad Slug,Toko X,,kuliner,Blimbing,Purwantoro,,,,,,,,,",
+     "slug", "lowercase"),
+    ("2021-05-07,umkm-of-the-week,,Toko X,,kuliner,Blimbing,Purwantoro,,,,not a handle!,,,,,",
+     "instagram", "not an Instagram handle"),
+]
+
+
+@pytest.mark.parametrize(("row", "column", "reason"), BAD_ROWS)
+def test_bad_row_is_reported_with_line_and_column_and_good_rows_kept(
+        empty_app, write_file, row, column, reason):
+    good = "2021-06-04,umkm-of-the-week,,Toko Baik,,kuliner,Sukun,Bandulan,,,,,,,,,\n"
+    path = write_file("bad.csv", HEADER + good + row + "\n" + good.replace("Baik", "Lain"))
+    with empty_app.app_context():
+        report = services.import_file(path)
+        assert report.skipped == 1
+        messages = [str(e) for e in report.errors]
+        assert any(m.startswith(f"line 3: {column}: ") and reason in m for m in messages), messages
+        assert report.new_businesses == 2
+        assert counts() == (2, 2)
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"\xff\xfe n\x00a\x00m\x00e\x00", "not UTF-8"),
+    ("nama;alamat\nToko;Jl\n", "missing required column"),
+    ("", "empty"),
+    (HEADER + '2021-05-07,"umkm-of-the-week\n', "not readable as CSV"),
+])
+def test_unreadable_file_changes_nothing_and_says_why(app, write_file, content, reason):
+    path = write_file("broken.csv", content)
+    with app.app_context():
+        before = counts()
+        with pytest.raises(ImportFileError, match=reason):
+            services.import_file(path)
+        assert counts() == before
+
+
+def test_dry_run_reports_and_writes_nothing(empty_app):
+    with empty_app.app_context():
+        report = services.import_file(DATA / "businesses.csv", dry_run=True)
+        assert (report.new_businesses, report.new_features) == (11, 12)
+        assert counts() == (0, 0)
+        assert empty_app.extensions["search"].document_ids() == set()
+
+
+def test_json_rows_and_json_businesses_with_features(empty_app, write_file):
+    rows = [{"featured_on": "2021-05-07", "rubric": "umkm-of-the-week", "name": "Sambel Bu Tin",
+             "category": "kuliner", "district": "Sukun", "kelurahan": "Pisang Candi",
+             "products": ["sambel bawang", "sambel teri"], "reach": 900, "established": 2001}]
+    businesses = [{"name": "Gerabah Betek", "category": "kriya", "district": "Klojen",
+                   "kelurahan": "Penanggungan", "products": ["gerabah"],
+                   "features": [{"featured_on": "2021-05-14", "rubric": "ekraf-of-the-week"},
+                                {"featured_on": "2022-05-13", "rubric": "umkm-of-the-week",
+                                 "post_url": "https://www.instagram.com/p/G2/"}]}]
+    with empty_app.app_context():
+        first = services.import_file(write_file("rows.json", json.dumps(rows)))
+        second = services.import_file(write_file("b.json", json.dumps(businesses, indent=2)))
+        assert (first.new_businesses, first.new_features) == (1, 1)
+        assert (second.new_businesses, second.new_features) == (1, 2)
+        assert business("sambel-bu-tin").products == ["sambel bawang", "sambel teri"]
+        assert business("sambel-bu-tin").kelurahan_slug == "pisangcandi"
+
+
+def test_json_errors_name_the_line_of_the_record(empty_app, write_file):
+    text = ('[\n  {"featured_on": "2021-05-07", "rubric": "umkm-of-the-week", "name": "A",\n'
+            '   "category": "kuliner", "district": "Sukun", "kelurahan": "Sukun"},\n'
+            '  {"featured_on": "2021-05-07", "rubric": "umkm-of-the-week", "name": "B",\n'
+            '   "category": "nope", "district": "Sukun", "kelurahan": "Sukun"}\n]\n')
+    with empty_app.app_context():
+        report = services.import_file(write_file("lines.json", text))
+        assert [str(e) for e in report.errors] == ["line 4: category: unknown category 'nope'"]
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("081234567890", "+6281234567890"), ("6281234567890", "+6281234567890"),
+    ("+62 812-3456-7890", "+6281234567890"), ("0812 3456 7890", "+6281234567890"),
+    ("(0812) 3456.7890", "+6281234567890"),
+])
+def test_whatsapp_numbers_are_normalised(typed, stored):
+    assert whatsapp_number(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["@kripik_contoh", "kripik_contoh",
+                                   "https://www.instagram.com/kripik_contoh/",
+                                   "instagram.com/kripik_contoh?igsh=abc"])
+def test_instagram_handles_are_normalised(typed):
+    assert instagram_handle(typed) == "kripik_contoh"
+
+
+def test_the_index_reflects_an_import_when_it_returns(empty_app, write_file):
+    path = write_file("one.csv", HEADER + "2021-05-07,umkm-of-the-week,,Cwie Mie Pak No,,"
+                      "kuliner,Lowokwaru,Dinoyo,,cwie mie,,,,,,,\n")
+    with empty_app.app_context():
+        services.import_file(path)
+        ids = {b.id for b in db.session.scalars(select(Business))}
+        assert empty_app.extensions["search"].document_ids() == ids
+    response = empty_app.test_client().get("/api/v1/businesses?q=cwie")
+    assert [i["slug"] for i in response.get_json()["items"]] == ["cwie-mie-pak-no"]
