@@ -138,7 +138,12 @@
           'Instagram', h('span', { class: 'sr' }, ' ' + b.name)) : null) : null);
   }
 
-  function problem(retry) {
+  function problem(retry, error) {
+    if (error && error.status >= 400 && error.status < 500) {
+      return h('div', { class: 'alert', role: 'alert' },
+        h('p', null, 'Pencarian ini tidak dapat diproses. Periksa kata pencarian atau saringan, lalu cari lagi.'),
+        h('a', { class: 'btn', href: '/' }, 'Ke halaman awal'));
+    }
     return h('div', { class: 'alert', role: 'alert' },
       h('p', null, 'Maaf, data belum bisa dimuat. Periksa sambungan internet Anda, lalu coba lagi.'),
       h('button', { type: 'button', class: 'btn primary', onclick: retry }, 'Coba lagi'));
@@ -211,10 +216,8 @@
         render(s, ref, data, focus);
       } catch (e) {
         if (my !== token || e.name === 'AbortError') return;
-        cards.replaceChildren();
-        more.hidden = true;
-        status.textContent = '';
-        message.replaceChildren(problem(() => showResults(s, focus)));
+        results.hidden = true; // the message alone, not an empty list beside it
+        message.replaceChildren(problem(() => showResults(s, focus), e));
       } finally {
         if (my === token) cards.removeAttribute('aria-busy');
       }

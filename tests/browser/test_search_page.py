@@ -199,3 +199,10 @@ def test_highlights_from_the_api_are_marked_as_text(page):
     expect(card.locator(".snippet mark")).to_have_text("renyah")
     expect(card.locator(".snippet")).to_contain_text("renyah <b>sekali</b>")
     expect(card.locator(".snippet b")).to_have_count(0)
+
+
+def test_a_query_the_api_refuses_gets_advice_not_a_retry(page):
+    page.goto("/?q=" + "x" * 201)
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Pencarian ini tidak dapat diproses")
+    expect(alert.get_by_role("button", name="Coba lagi")).to_have_count(0)
