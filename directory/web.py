@@ -5,7 +5,7 @@ Everything here is HTML for people; data for programs lives under /api/v1.
 
 from pathlib import Path
 
-from flask import Blueprint, render_template, send_from_directory, url_for
+from flask import Blueprint, render_template, request, send_from_directory, url_for
 
 from . import services
 from .schemas import BusinessDetailSchema
@@ -69,14 +69,16 @@ def web_url(value):
 @bp.get("/")
 def index():
     """Serve the search app shell; app.js reads the state from the URL."""
-    return render_template("index.html")
+    return render_template("index.html", q=request.args.get("q", ""))
 
 
 # Not /static: Flask's own static route owns that path in every app.
 @bp.get("/assets/<path:filename>")
 def asset(filename):
     """Serve app.js, style.css and the icon from frontend/."""
-    return send_from_directory(FRONTEND_DIR, filename)
+    # A versioned URL (?v=mtime, from asset()) never changes content: cache it for a year.
+    max_age = 365 * 24 * 3600 if request.args.get("v") else None
+    return send_from_directory(FRONTEND_DIR, filename, max_age=max_age)
 
 
 @bp.get("/b/<slug>")

@@ -132,6 +132,8 @@ def page(browser, live_server, requests_seen):
     errors = []
     page.on("request", lambda r: requests_seen.append(r.url))
     page.on("pageerror", lambda e: errors.append(str(e)))
+    # A Content-Security-Policy violation is only reported on the console.
+    page.on("console", lambda m: "Content Security Policy" in m.text and errors.append(m.text))
     yield page
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
