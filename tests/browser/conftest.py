@@ -110,7 +110,7 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"no chromium at {CHROMIUM}: run scripts/ensure-chromium.sh", pytrace=False)
+        pytest.fail(f"no chromium at {CHROMIUM}: run scripts/ensure-test-deps.sh", pytrace=False)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
