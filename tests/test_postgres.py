@@ -53,7 +53,8 @@ def test_search_filters_and_facets_on_postgresql(pg_app):
 
 def test_reference_lists_and_timeline_on_postgresql(pg_app):
     client = pg_app.test_client()
-    categories = {c["slug"]: c["count"] for c in client.get("/api/v1/categories").get_json()["items"]}
+    items = client.get("/api/v1/categories").get_json()["items"]
+    categories = {c["slug"]: c["count"] for c in items}
     assert categories["kuliner"] == 4
     districts = {d["slug"]: d["count"] for d in client.get("/api/v1/districts").get_json()["items"]}
     assert sum(districts.values()) == 11
