@@ -19,7 +19,8 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
 
 from .analysis import analyzer, terms
-from .base import FACETS, IndexBusy, SearchPage, SearchRequest
+from .base import FACETS, FILTERS, IndexBusy, SearchPage, SearchRequest
+from .facets import FacetSets
 
 READY = "READY"  # written into a release once its build has committed
 BUILDING = "BUILDING"  # holds the builder's pid while a release is being written
@@ -59,6 +60,7 @@ class WhooshIndex:
         self._lock = threading.RLock()
         self._searcher = None
         self._searcher_release = None
+        self._facets = None  # (searcher, FacetSets) of the current searcher
         os.makedirs(self.releases_dir, exist_ok=True)
 
     # -- releases ---------------------------------------------------------------------
@@ -188,37 +190,44 @@ class WhooshIndex:
             searcher = self._current_searcher()
             return {int(fields["id"]) for fields in searcher.all_stored_fields()}
 
+    def _facet_sets(self, searcher) -> FacetSets:
+        if self._facets is None or self._facets[0] is not searcher:
+            self._facets = (searcher, FacetSets(searcher, FILTERS))
+        return self._facets[1]
+
     def search(self, request: SearchRequest) -> SearchPage:
         """Run `request`: the page's ids in order, the total and disjunctive facets."""
-        text_query = self._text_query(request.text)
+        has_text = bool(terms(request.text))
         with self._lock:
             searcher = self._current_searcher()
-            main_filter = _filter_query(request.filters)
-            own_facets = {
-                name: _facet(name) for name in FACETS if not request.filters.get(name)
-            }
-            results = searcher.search_page(
-                text_query,
-                request.page,
-                pagelen=request.per_page,
-                filter=main_filter,
-                groupedby=own_facets or None,
-                sortedby=_sort_facet(request.sort, bool(request.text.strip())),
-            )
-            facets = {name: _counts(results.results.groups(name)) for name in own_facets}
+            sets = self._facet_sets(searcher)
+            allowed = sets.allowed(request.filters)
+            if has_text:
+                text_query = self._text_query(request.text)
+                matched = frozenset(searcher.docs_for_query(text_query))
+            else:
+                # Browsing: the filters are the query; nothing to score.
+                text_query = _filter_query(request.filters) or Q.Every()
+                matched = sets.live
+            if allowed is not None and not allowed:
+                ids, total = [], 0  # Whoosh reads an empty allow-set as "allow all"
+            else:
+                results = searcher.search_page(
+                    text_query, request.page, pagelen=request.per_page,
+                    filter=set(allowed) if allowed is not None and has_text else None,
+                    sortedby=_sort_facet(request.sort, has_text),
+                )
+                total = results.total
+                on_page = request.page <= results.pagecount
+                ids = [int(hit["id"]) for hit in results] if on_page else []
             # A filtered facet counts over the query and every *other* filter, so the
             # values a citizen could switch to keep their numbers.
+            facets = {}
             for name in FACETS:
-                if name in own_facets:
-                    continue
                 others = {k: v for k, v in request.filters.items() if k != name}
-                counted = searcher.search(
-                    text_query, limit=1, filter=_filter_query(others),
-                    groupedby={name: _facet(name)},
-                )
-                facets[name] = _counts(counted.groups(name))
-            ids = [int(hit["id"]) for hit in results] if request.page <= results.pagecount else []
-            return SearchPage(ids=ids, total=results.total, facets=facets)
+                scope = sets.allowed(others)
+                facets[name] = sets.counts(name, matched if scope is None else matched & scope)
+            return SearchPage(ids=ids, total=total, facets=facets)
 
     def _text_query(self, text: str) -> Q.Query:
         words = terms(text)
@@ -260,16 +269,6 @@ def _filter_query(filters) -> Q.Query | None:
         if values
     ]
     return Q.And(clauses) if clauses else None
-
-
-def _facet(name: str) -> sorting.FieldFacet:
-    # rubric and year hold several values per business: count each of them.
-    return sorting.FieldFacet(name, allow_overlap=name in ("rubric", "year"), maptype=sorting.Count)
-
-
-def _counts(groups: dict) -> dict[str, int]:
-    return dict(sorted(((str(k), v) for k, v in groups.items() if k not in (None, "")),
-                       key=lambda item: (-item[1], item[0])))
 
 
 def _sort_facet(sort: str, has_text: bool):
