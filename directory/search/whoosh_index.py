@@ -218,15 +218,17 @@ class WhooshIndex:
     # -- reads ------------------------------------------------------------------------
 
     def _current_searcher(self):
-        """Return a searcher on the live release, reopened only when the index changed."""
+        """Return a searcher on the live release, reopened only when the index changed.
+
+        Keyed by our release id (two builds can share a Whoosh generation number); within a
+        release, `up_to_date()` on every call makes another process's write visible at
+        once. A stale searcher is replaced, not `refresh()`ed: refreshing from an empty
+        release fails in Whoosh 2.7.5.
+        """
         release = self.release_id()
         if self._searcher is not None and release == self._searcher_release:
             if self._searcher.up_to_date():
                 return self._searcher
-            fresh = self._searcher.refresh()
-            if fresh is not self._searcher:
-                self._searcher = fresh
-            return self._searcher
         if self._searcher is not None:
             self._searcher.close()
             self._searcher = None
