@@ -56,18 +56,22 @@ def app_env(tmp_path: Path) -> dict:
 def start_gunicorn(tmp_path: Path, workers: int = 3) -> tuple[subprocess.Popen, str]:
     """Start gunicorn on 127.0.0.1 and return it with its base URL once it answers."""
     port = free_port()
+    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 (the child keeps its copy)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--graceful-timeout", "2", "directory:create_app()"],
+         f"127.0.0.1:{port}", "--graceful-timeout", "2",
+         "--access-logfile", str(tmp_path / "access.log"),
+         "--access-logformat", '%(p)s "%(r)s" %(s)s', "directory:create_app()"],
         cwd=ROOT, env=app_env(tmp_path), stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "gunicorn.log", "wb"))
+        stderr=log)
+    log.close()
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(base + "/api/v1/categories", timeout=2).read()
             return process, base
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset, timed out: not up yet
             if process.poll() is not None:
                 break
             time.sleep(0.1)
