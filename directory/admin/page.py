@@ -5,10 +5,10 @@ The page is public (it is only a shell); every call it makes sends the staff tok
 
 from pathlib import Path
 
-from flask import Blueprint, abort, send_from_directory
+from flask import Blueprint, Response, abort
 
 FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
-FILES = {"staff.js", "staff.css"}
+FILES = {"staff.html": "text/html", "staff.js": "text/javascript", "staff.css": "text/css"}
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
 
@@ -27,11 +27,16 @@ def _headers(response):
 @bp.route("/staff")
 def staff_page():
     """Serve the staff page (Bahasa Indonesia)."""
-    return send_from_directory(FRONTEND, "staff.html")
+    return _file("staff.html")
 
 
 @bp.route("/staff/<name>")
 def staff_asset(name: str):
-    if name not in FILES:
+    if name not in FILES or name == "staff.html":
         abort(404)
-    return send_from_directory(FRONTEND, name)
+    return _file(name)
+
+
+def _file(name: str) -> Response:
+    # Three small files read whole: simpler than streaming, and nothing is left open.
+    return Response((FRONTEND / name).read_bytes(), mimetype=FILES[name])
