@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from staff_helpers import ROOT, app_env, generate_businesses, start_gunicorn, stop
 from whoosh import index as whoosh_index
 
 from directory import auth, services
 from directory.admin import URL_PREFIX
 from directory.models import Business, db
 from directory.search.releases import BUILDING, READY, RETIRED, Releases
+
+from .staff_helpers import ROOT, app_env, generate_businesses, start_gunicorn, stop
 
 DATA = Path(__file__).parent / "data"
 NEW = {"name": "Cilok Gajayana", "category": "kuliner", "kelurahan": "Sumbersari",
