@@ -146,6 +146,7 @@ def test_no_highlights_without_a_query(search):
 def test_filters_still_narrow_a_relaxed_query(search):
     answer = search("kopi", district="klojen")
     assert slugs(answer) == ["kedai-kopi-klojen"]
+    assert answer["total"] == 1
     assert answer["facets"]["district"] == {"klojen": 1, "lowokwaru": 1}
 
 

@@ -1,8 +1,8 @@
 """Public text -> a Whoosh query built from analyzed terms, never from Whoosh's syntax.
 
 Stages: every word required; when that finds fewer than HANDFUL, the weakest words become
-optional one by one; then words of 5+ letters also match index words one typo away;
-shorter words only when nothing matched at all. A place named in the query ("keramik
+optional step by step; then unknown words of 5+ letters also match index words one typo
+away; shorter ones only when nothing matched at all. A place named in the query ("keramik
 dinoyo") is never required: its businesses rank first.
 """
 
@@ -181,7 +181,8 @@ def _weakest_first(words) -> list[list[Word]]:
 
 
 def _with_typos(reader, w: Word, min_length: int) -> Word:
-    if w.typos or len(w.surface) != 1 or len(w.surface[0]) < min_length:
+    # Only a word the index does not know is taken for a typo: "tempe" never finds "tempo".
+    if w.typos or w.df or len(w.surface) != 1 or len(w.surface[0]) < min_length:
         return w
     typos = tuple(c for c, _ in neighbours(reader, w.surface[0]) if normalize(c) != w.term)
     return replace(w, typos=typos) if typos else w

@@ -1,0 +1,6 @@
+"""Run every benchmark: `make bench`."""
+
+from . import core
+
+for bench in (core,):
+    bench.run()
