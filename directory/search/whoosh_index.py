@@ -366,8 +366,8 @@ class WhooshIndex:
         except _Enough:
             pass
         except TimeLimit:
-            log.warning("search stopped at its time limit (%.1f s): %r", self.time_limit,
-                        text_query)
+            log.warning("search stopped at its time limit (%.1f s); answering with the hits "
+                        "found so far", self.time_limit)
         return top.results()
 
     def suggest(self, text: str, limit: int = 10) -> list[dict]:
