@@ -5,6 +5,7 @@ leaves no ghost document.
 """
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from pathlib import Path
 
 from sqlalchemy import extract, func, select
@@ -66,14 +67,17 @@ def index_businesses(ids: Iterable[int]) -> None:
     # Before touching the live release: a rebuild running now replays these after its switch.
     index.note_changed(ids)
     live = set()
-    for start in range(0, len(ids), INDEX_BATCH):
-        chunk = sorted(ids)[start:start + INDEX_BATCH]
-        documents = list(_documents(chunk))
-        live.update(int(d["id"]) for d in documents)
-        index.upsert(documents)
-    gone = ids - live
-    if gone:
-        index.delete(gone)
+    # One writer for every batch: a commit per batch re-merges segments (measured: importing
+    # 10,000 businesses took 59 s with a commit per batch of 500, 28 s with one commit).
+    with nullcontext() if index.is_writing() else index.writing():
+        for start in range(0, len(ids), INDEX_BATCH):
+            chunk = sorted(ids)[start:start + INDEX_BATCH]
+            documents = list(_documents(chunk))
+            live.update(int(d["id"]) for d in documents)
+            index.upsert(documents)
+        gone = ids - live
+        if gone:
+            index.delete(gone)
 
 
 def _documents_in_batches() -> Iterable[dict]:
