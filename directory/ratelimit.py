@@ -41,6 +41,6 @@ def init_app(app) -> None:
     from .api.exports import blp as exports
 
     # The exports read the whole directory: their own, smaller budget on top.
-    limiter.limit(_export_limit, scope="export")(exports)
+    limiter.shared_limit(_export_limit, scope="export")(exports)
     limiter.init_app(app)
     app.extensions["directory.limiter"] = limiter

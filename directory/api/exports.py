@@ -95,7 +95,8 @@ class DictionaryExportSchema(Schema):
     content_type = fields.String()
     id = fields.String()
     en = fields.String()
-    fields_ = fields.List(fields.Nested(DictionaryFieldSchema), data_key="fields")
+    fields_ = fields.List(fields.Nested(DictionaryFieldSchema), data_key="fields",
+                          attribute="fields")
 
 
 class DictionarySchema(ExportMetaSchema):
