@@ -32,10 +32,12 @@ function monthLabel(month, long) {
   return (long ? MONTHS_LONG : MONTHS)[m - 1] + " " + year;
 }
 
+// The top of the axis: four whole, round steps (1, 2, 5, 10, 20, 50, ...) above `value`.
 function niceMax(value) {
-  if (value <= 5) return 5;
-  const step = 10 ** Math.floor(Math.log10(value));
-  return Math.ceil(value / step) * step;
+  const raw = Math.max(1, value / 4);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((f) => f * power).find((s) => s >= raw);
+  return step * 4;
 }
 
 function chartFrame(id, title, description, width, height) {
