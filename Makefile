@@ -29,6 +29,7 @@ run: instance
 	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: install
+	./scripts/ensure-test-deps.sh
 	$(BIN)/pytest
 
 bench: install

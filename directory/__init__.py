@@ -50,11 +50,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.json.sort_keys = False  # keep fields in the schemas' order: easier to read
 
-    from . import api, cli, cors, errors, http_cache, models, ratelimit, search, statspage
+    from . import api, cli, cors, errors, http_cache, models, ratelimit, search, statspage, web
 
     models.init_app(app)
     search.init_app(app)
     api.init_app(app)
+    app.register_blueprint(web.bp)  # the citizen's pages: /, /static/..., /b/<slug>
     statspage.init_app(app)
     ratelimit.init_app(app)
     http_cache.init_app(app)

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import jsonify
+from flask import current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -83,7 +83,16 @@ def handle_unexpected(error: Exception):
     return error_response(500, InternalServerError.description)
 
 
+def reject_oversized_body():
+    """Answer 413 before routing or reading, whatever the route accepts."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.content_length and request.content_length > limit:
+        return error_response(413, f"The request body is larger than {limit} bytes.")
+    return None
+
+
 def init_app(app) -> None:
+    app.before_request(reject_oversized_body)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(IndexBusy, handle_index_busy)

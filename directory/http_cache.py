@@ -39,7 +39,11 @@ def add_cache_headers(response: Response) -> Response:
 
     max_age = int(current_app.config["HTTP_CACHE_MAX_AGE"])
     response.headers.setdefault("Cache-Control", f"public, max-age={max_age}")
-    if response.status_code == 200 and "ETag" not in response.headers and not response.is_streamed:
+    if response.is_streamed:
+        # make_conditional would buffer the whole body to count its length: a streamed
+        # answer (an export) sets its own ETag and answers 304 itself, see not_modified().
+        return response
+    if response.status_code == 200 and "ETag" not in response.headers:
         response.add_etag()  # a hash of the body: same data, same tag, whichever worker
     return response.make_conditional(request)
 

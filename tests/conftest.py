@@ -1,5 +1,6 @@
 """Fixtures: an app on a temporary database and index with a small set of businesses."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -27,23 +28,52 @@ def make_app(tmp_path: Path, **config):
     return app
 
 
-@pytest.fixture
-def empty_app(tmp_path):
-    """An app with reference data and an empty index, no business."""
-    app = make_app(tmp_path)
+def _copy_instance(source: Path, target: Path) -> None:
+    shutil.copy(source / "test.sqlite3", target / "test.sqlite3")
+    shutil.copytree(source / "index", target / "index", symlinks=True)
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory):
+    """Build each starting instance once; tests get copies (SQLite's fsyncs are slow)."""
+    empty = tmp_path_factory.mktemp("empty")
+    app = make_app(empty)
     with app.app_context():
         services.reindex()
+    full = tmp_path_factory.mktemp("full")
+    _copy_instance(empty, full)
+    app = make_app(full)
+    with app.app_context():
+        report = services.import_file(DATA / "businesses.csv")
+        assert not report.errors, report.errors
+    return {"empty": empty, "full": full}
+
+
+def _app_from(template: Path, tmp_path: Path):
+    _copy_instance(template, tmp_path)
+    return create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
+    })
+
+
+@pytest.fixture
+def empty_app(templates, tmp_path):
+    """An app with reference data and an empty index, no business."""
+    app = _app_from(templates["empty"], tmp_path)
     yield app
     app.extensions["search"].close()
 
 
 @pytest.fixture
-def app(empty_app):
+def app(templates, tmp_path):
     """An app holding the businesses of tests/data/businesses.csv."""
-    with empty_app.app_context():
-        report = services.import_file(DATA / "businesses.csv")
-        assert not report.errors, report.errors
-    return empty_app
+    app = _app_from(templates["full"], tmp_path)
+    yield app
+    app.extensions["search"].close()
 
 
 @pytest.fixture

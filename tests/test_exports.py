@@ -80,10 +80,10 @@ def test_bad_filter_is_422_in_the_error_shape(client):
     assert set(response.json["error"]["fields"]) == {"category", "delimiter"}
 
 
-def test_features_csv_imports_back_unchanged(client, app, empty_app, tmp_path):
+def test_features_csv_imports_back_unchanged(client, app, tmp_path):
     data = client.get("/api/v1/export/features.csv?bom=1&delimiter=semicolon").get_data()
     assert tuple(rows(client.get("/api/v1/export/features.csv"))[0]) == FEATURE_COLUMNS
-    path = tmp_path / "roundtrip.csv"
+    path = tmp_path / "roundtrip.csv"  # the app lives in tmp_path too
     path.write_bytes(data.replace(b";'+62", b";+62"))
     before = client.get("/api/v1/export/businesses.ndjson").get_data(as_text=True)
     with app.app_context():
@@ -129,18 +129,19 @@ def test_empty_directory_exports_headers_only(empty_app):
 
 
 def test_export_answers_304_while_the_data_is_unchanged(client, app):
-    first = client.get("/api/v1/export/businesses.csv")
-    tag = first.headers["ETag"]
+    with client.get("/api/v1/export/businesses.csv") as first:
+        tag = first.headers["ETag"]
     again = client.get("/api/v1/export/businesses.csv", headers={"If-None-Match": tag})
     assert again.status_code == 304 and not again.get_data()
-    other = client.get("/api/v1/export/businesses.csv?bom=1", headers={"If-None-Match": tag})
-    assert other.status_code == 200
+    with client.get("/api/v1/export/businesses.csv?bom=1",
+                    headers={"If-None-Match": tag}) as other:
+        assert other.status_code == 200
     with app.app_context():
         business = db.session.scalars(db.select(Business)).first()
         business.name += " Baru"
         db.session.commit()
-    changed = client.get("/api/v1/export/businesses.csv", headers={"If-None-Match": tag})
-    assert changed.status_code == 200
+    with client.get("/api/v1/export/businesses.csv", headers={"If-None-Match": tag}) as changed:
+        assert changed.status_code == 200
 
 
 def test_dictionary_explains_every_exported_field(client):
@@ -155,3 +156,13 @@ def test_dictionary_explains_every_exported_field(client):
             assert field["type"] and field["id"] and field["en"], field
     csv_export = next(e for e in dictionary["exports"] if e["path"].endswith("businesses.csv"))
     assert tuple(f["name"] for f in csv_export["fields"]) == BUSINESS_COLUMNS
+
+
+@pytest.mark.parametrize("name", ["businesses.csv", "businesses.ndjson", "businesses.json",
+                                  "features.csv"])
+def test_exports_stay_streamed_through_every_hook(client, name):
+    # A hook that counts the body's length would read the whole export into memory.
+    response = client.get(f"/api/v1/export/{name}", buffered=False)
+    assert response.is_streamed
+    assert "Content-Length" not in response.headers
+    response.close()

@@ -1,9 +1,9 @@
 """HTTP for other apps: ETag/304, Cache-Control, CORS, the rate limit (429) and 413."""
 
 import pytest
-from conftest import make_app
 
 from directory.ratelimit_storage import SQLiteStorage
+from tests.conftest import make_app
 
 PUBLIC = ["/api/v1/businesses", "/api/v1/stats", "/api/v1/categories", "/api/openapi.json"]
 
@@ -71,7 +71,8 @@ def test_rate_limit_answers_429_in_the_error_shape_with_retry_after(tmp_path):
 def test_exports_have_their_own_smaller_budget(tmp_path):
     app = make_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_EXPORT="1 per hour")
     client = app.test_client()
-    assert client.get("/api/v1/export/businesses.csv").status_code == 200
+    with client.get("/api/v1/export/businesses.csv") as response:
+        assert response.status_code == 200
     assert client.get("/api/v1/export/businesses.json").status_code == 429
     assert client.get("/api/v1/categories").status_code == 200
 

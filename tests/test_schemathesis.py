@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from conftest import make_app
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS
+
+from tests.conftest import make_app
 
 EXAMPLES = 25
 ALL_CHECKS = [CHECKS.get_one(name) for name in sorted(CHECKS.get_all_names())]

@@ -59,6 +59,7 @@ def apply_rows(rows: list[ImportRow], report: ImportReport,
     for row in rows:
         by_slug.setdefault(row.slug, []).append(row)
     existing = _existing(list(by_slug))
+    changed_businesses = []
     for slug, group in by_slug.items():
         business = existing.get(slug)
         if business is not None and business.deleted_at is not None:
@@ -80,10 +81,11 @@ def apply_rows(rows: list[ImportRow], report: ImportReport,
             report.updated_businesses += changed
         changed |= _apply_features(business, group, report)
         if changed:
-            db.session.flush()
-            report.changed_ids.add(business.id)
+            changed_businesses.append(business)
         if progress:
             progress(len(group))
+    db.session.flush()  # once: new businesses get their ids here
+    report.changed_ids.update(business.id for business in changed_businesses)
 
 
 def _update_details(business: Business, latest: ImportRow, stored_latest) -> bool:

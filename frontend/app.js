@@ -1,0 +1,436 @@
+/* Direktori UMKM Kota Malang: the search page and the business page's enhancements.
+   No framework, no build step. Data reaches the page only as text nodes, never as HTML. */
+(() => {
+  'use strict';
+
+  const API = '/api/v1';
+  const PER_PAGE = 20;
+  const FILTERS = ['category', 'district', 'rubric', 'year'];
+  const TITLES = { category: 'Kategori', district: 'Kecamatan', rubric: 'Rubrik', year: 'Tahun tampil' };
+  const KINDS = { name: 'usaha', product: 'produk', category: 'kategori', place: 'wilayah' };
+  const BULAN = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus',
+    'September', 'Oktober', 'November', 'Desember'];
+  const SITE = 'Direktori UMKM Kota Malang';
+  const $ = (id) => document.getElementById(id);
+
+  /* Build an element; strings among the children become text nodes. */
+  function h(tag, props, ...kids) {
+    const n = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (v == null || v === false) continue;
+      if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
+      else n.setAttribute(k, v === true ? '' : v);
+    }
+    for (const kid of kids.flat()) if (kid != null && kid !== false && kid !== '') n.append(kid);
+    return n;
+  }
+
+  /* Text with the [start, end) code-point ranges wrapped in <mark>. */
+  function marked(text, ranges) {
+    const chars = Array.from(text || '');
+    const out = [];
+    let at = 0;
+    for (const [s, e] of (ranges || []).slice().sort((a, b) => a[0] - b[0])) {
+      if (s < at || e <= s) continue;
+      if (s > at) out.push(chars.slice(at, s).join(''));
+      out.push(h('mark', null, chars.slice(s, e).join('')));
+      at = e;
+    }
+    if (at < chars.length) out.push(chars.slice(at).join(''));
+    return out;
+  }
+
+  /* Until the API marks matches itself, mark the words that start with a query word. */
+  function guessRanges(text, q) {
+    const words = q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1);
+    const chars = Array.from(text || '');
+    const isWord = (c) => /[\p{L}\p{N}]/u.test(c);
+    const out = [];
+    for (let i = 0, j; words.length && i < chars.length; i = j) {
+      for (j = i; j < chars.length && isWord(chars[j]); j += 1);
+      if (j === i) { j += 1; continue; }
+      const word = chars.slice(i, j).join('').toLowerCase();
+      if (words.some((w) => word.startsWith(w))) out.push([i, j]);
+    }
+    return out;
+  }
+  const highlightsOf = (b, q) => b.highlights || (q ? {
+    name: guessRanges(b.name, q), products: (b.products || []).map((p) => guessRanges(p, q)),
+  } : {});
+
+  const tanggal = (iso) => {
+    if (!iso) return '';
+    const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
+    return `${d} ${BULAN[m - 1]} ${y}`;
+  };
+  const webUrl = (u) => (typeof u === 'string' && /^https?:\/\//i.test(u) ? u : null);
+  const enc = encodeURIComponent;
+
+  async function api(path, signal) {
+    const r = await fetch(API + path, { signal, headers: { Accept: 'application/json' } });
+    if (!r.ok) throw Object.assign(new Error(`HTTP ${r.status}`), { status: r.status });
+    return r.json();
+  }
+
+  /* ---- state in the URL ---- */
+  function readState(search) {
+    const p = new URLSearchParams(search);
+    const s = {
+      q: (p.get('q') || '').trim(),
+      sort: p.get('sort') || '',
+      page: Math.max(1, parseInt(p.get('page'), 10) || 1),
+    };
+    for (const f of FILTERS) s[f] = [...new Set(p.getAll(f).filter(Boolean))];
+    return s;
+  }
+  function toQuery(s, page = s.page) {
+    const p = new URLSearchParams();
+    if (s.q) p.set('q', s.q);
+    for (const f of FILTERS) for (const v of s[f]) p.append(f, v);
+    if (s.sort) p.set('sort', s.sort);
+    if (page > 1) p.set('page', page);
+    return p.toString();
+  }
+  const urlOf = (s) => '/' + (toQuery(s) ? '?' + toQuery(s) : '');
+  const isHome = (s) => !s.q && FILTERS.every((f) => !s[f].length);
+  const fresh = (patch) => Object.assign(readState(''), patch);
+
+  /* ---- reference data: labels for facets, ways in on the home page ---- */
+  let refPromise = null;
+  function loadRef() {
+    refPromise ||= Promise.all(['categories', 'districts', 'rubrics'].map((r) => api('/' + r)))
+      .then(([c, d, r]) => ({
+        categories: c.items, districts: d.items, rubrics: r.items,
+        label: {
+          category: Object.fromEntries(c.items.map((x) => [x.slug, x.label])),
+          district: Object.fromEntries(d.items.map((x) => [x.slug, x.name])),
+          rubric: Object.fromEntries(r.items.map((x) => [x.slug, x.label])),
+          year: {},
+        },
+      }))
+      .catch((e) => { refPromise = null; throw e; });
+    return refPromise;
+  }
+
+  /* ---- cards ---- */
+  function card(b, level, feature, q) {
+    const hl = highlightsOf(b, q);
+    const f = feature || b.latest_feature;
+    const c = b.contact || {};
+    const wa = webUrl(c.whatsapp_url);
+    const ig = webUrl(c.instagram_url);
+    const desc = hl.description && hl.description.text;
+    return h('article', { class: 'card' },
+      h(level, { class: 'name' }, h('a', { href: '/b/' + enc(b.slug) }, marked(b.name, hl.name))),
+      h('p', { class: 'badges' },
+        h('span', { class: 'badge cat' }, b.category_label || b.category),
+        f ? h('span', { class: 'badge rubric' }, (f.rubric_label || f.rubric) + ' · ',
+          h('time', { datetime: f.featured_on }, tanggal(f.featured_on))) : null,
+        b.fictional ? h('span', { class: 'badge fict' }, 'Contoh fiktif') : null),
+      h('p', { class: 'place' }, `${b.kelurahan}, Kec. ${b.district}`),
+      (b.products || []).length ? h('ul', { class: 'products', 'aria-label': 'Produk' },
+        b.products.map((p, i) => h('li', null, marked(p, (hl.products || [])[i])))) : null,
+      desc ? h('p', { class: 'snippet' }, '… ', marked(desc, hl.description.ranges), ' …') : null,
+      wa || ig ? h('p', { class: 'actions' },
+        wa ? h('a', { class: 'btn wa', href: wa, target: '_blank', rel: 'noopener' },
+          'WhatsApp', h('span', { class: 'sr' }, ' ' + b.name)) : null,
+        ig ? h('a', { class: 'btn ig', href: ig, target: '_blank', rel: 'noopener' },
+          'Instagram', h('span', { class: 'sr' }, ' ' + b.name)) : null) : null);
+  }
+
+  function problem(retry, error) {
+    if (error && error.status >= 400 && error.status < 500) {
+      return h('div', { class: 'alert', role: 'alert' },
+        h('p', null, 'Pencarian ini tidak dapat diproses. Periksa kata pencarian atau saringan, lalu cari lagi.'),
+        h('a', { class: 'btn', href: '/' }, 'Ke halaman awal'));
+    }
+    return h('div', { class: 'alert', role: 'alert' },
+      h('p', null, 'Maaf, data belum bisa dimuat. Periksa sambungan internet Anda, lalu coba lagi.'),
+      h('button', { type: 'button', class: 'btn primary', onclick: retry }, 'Coba lagi'));
+  }
+
+  /* ---- the search page ---- */
+  function searchPage() {
+    const home = $('home'), results = $('results'), cards = $('cards'), message = $('message');
+    const status = $('status'), more = $('more'), facets = $('facets'), sort = $('sort');
+    const input = $('q');
+    let state = readState(location.search);
+    let token = 0, ctrl = null, loaded = 0, total = 0, homeDone = false;
+
+    function go(s, { replace = false, focus = false } = {}) {
+      history[replace ? 'replaceState' : 'pushState'](null, '', urlOf(s));
+      show(s, focus);
+    }
+
+    function begin() {
+      token += 1;
+      if (ctrl) ctrl.abort();
+      ctrl = new AbortController();
+      message.replaceChildren();
+      return token;
+    }
+
+    function show(s, focus) {
+      state = s;
+      input.value = s.q;
+      if (isHome(s)) showHome(); else showResults(s, focus);
+    }
+
+    async function showHome() {
+      const my = begin();
+      results.hidden = true;
+      home.hidden = false;
+      document.title = SITE;
+      status.textContent = '';
+      if (homeDone) return;
+      try {
+        const [ref, feats] = await Promise.all([loadRef(), api('/features?per_page=6', ctrl.signal)]);
+        if (my !== token) return;
+        $('latest').replaceChildren(...feats.items.map((f) => card(f.business, 'h3', f)));
+        const way = (href, label, n) => h('li', null,
+          h('a', { href, 'data-nav': true }, label, ' ',
+            h('span', { class: 'n' }, String(n), h('span', { class: 'sr' }, ' usaha'))));
+        $('cats').replaceChildren(...ref.categories.filter((c) => c.count)
+          .map((c) => way('/?category=' + enc(c.slug), c.label, c.count)));
+        $('dists').replaceChildren(...ref.districts
+          .map((d) => way('/?district=' + enc(d.slug), d.name, d.count)));
+        homeDone = true;
+      } catch (e) {
+        if (my === token && e.name !== 'AbortError') message.replaceChildren(problem(showHome));
+      }
+    }
+
+    async function showResults(s, focus) {
+      const my = begin();
+      home.hidden = true;
+      results.hidden = false;
+      cards.setAttribute('aria-busy', 'true');
+      status.textContent = 'Memuat…';
+      document.title = (s.q ? `“${s.q}”` : 'Daftar usaha') + ' · ' + SITE;
+      try {
+        // Reloading ?page=3 shows pages 1-3 again, as "load more" had left them.
+        const perPage = Math.min(100, PER_PAGE * s.page);
+        const [ref, data] = await Promise.all([loadRef(),
+          api(`/businesses?${toQuery(s, 1)}&per_page=${perPage}`, ctrl.signal)]);
+        if (my !== token) return;
+        render(s, ref, data, focus);
+      } catch (e) {
+        if (my !== token || e.name === 'AbortError') return;
+        results.hidden = true; // the message alone, not an empty list beside it
+        message.replaceChildren(problem(() => showResults(s, focus), e));
+      } finally {
+        if (my === token) cards.removeAttribute('aria-busy');
+      }
+    }
+
+    function render(s, ref, data, focus) {
+      const level = 'h2';
+      $('h-results').textContent = s.q ? `Hasil untuk “${s.q}”` : 'Daftar usaha';
+      renderFacets(s, ref, data.facets || {});
+      renderActive(s, ref);
+      sort.options[0].textContent = s.q ? 'Paling cocok' : 'Terbaru tampil';
+      sort.options[1].hidden = !s.q;
+      sort.value = s.sort === 'newest' && !s.q ? '' : s.sort;
+      cards.replaceChildren(...data.items.map((b) => card(b, level, null, s.q)));
+      loaded = data.items.length;
+      total = data.total;
+      more.hidden = loaded >= total;
+      status.textContent = total ? `${total} usaha ditemukan` : 'Tidak ada usaha yang cocok';
+      if (!total) message.replaceChildren(empty(s, data.suggestion));
+      if (focus) $('h-results').focus();
+    }
+
+    function empty(s, suggestion) {
+      const anyFilter = FILTERS.some((f) => s[f].length);
+      return h('div', { class: 'empty' },
+        h('p', null, s.q ? `Tidak ada usaha yang cocok dengan “${s.q}”.` : 'Tidak ada usaha dengan saringan ini.'),
+        suggestion ? h('p', { class: 'didyoumean' }, 'Mungkin maksud Anda ',
+          h('a', { href: urlOf({ ...s, q: suggestion, page: 1 }), 'data-nav': true }, suggestion), '?') : null,
+        h('p', null, 'Coba kata lain yang lebih umum, misalnya “keripik” atau “batik”.'),
+        anyFilter ? h('p', null, h('button', {
+          type: 'button', class: 'btn',
+          onclick: () => go(fresh({ q: s.q }), { focus: true }),
+        }, 'Hapus semua saringan')) : null);
+    }
+
+    function renderFacets(s, ref, counts) {
+      const keep = document.activeElement && facets.contains(document.activeElement)
+        ? document.activeElement.id : null;
+      const groups = FILTERS.map((f) => {
+        const c = counts[f] || {};
+        let keys;
+        if (f === 'year') keys = [...new Set([...Object.keys(c), ...s.year])].sort().reverse();
+        else keys = Object.keys(ref.label[f]);
+        keys = keys.filter((k) => c[k] || s[f].includes(k));
+        if (!keys.length) return null;
+        return h('fieldset', null, h('legend', null, TITLES[f]),
+          keys.map((k) => {
+            const id = `f-${f}-${k}`;
+            return h('div', { class: 'opt' },
+              h('input', { type: 'checkbox', id, name: f, value: k, checked: s[f].includes(k) }),
+              h('label', { for: id }, ref.label[f][k] || k, ' ', h('span', { class: 'n' }, `(${c[k] || 0})`)));
+          }));
+      });
+      facets.replaceChildren(...groups.filter(Boolean));
+      const active = FILTERS.reduce((n, f) => n + s[f].length, 0);
+      $('fcount').textContent = active ? `(${active} aktif)` : '';
+      if (keep && $(keep)) $(keep).focus();
+    }
+
+    function renderActive(s, ref) {
+      $('active').replaceChildren(...FILTERS.flatMap((f) => s[f].map((v) => {
+        const label = ref.label[f][v] || v;
+        return h('li', null, h('button', {
+          type: 'button', class: 'chip', 'aria-label': `Hapus saringan ${TITLES[f]}: ${label}`,
+          onclick: () => go({ ...s, [f]: s[f].filter((x) => x !== v), page: 1 }, { focus: true }),
+        }, label, h('span', { 'aria-hidden': 'true' }, ' ×')));
+      })));
+    }
+
+    facets.addEventListener('change', () => {
+      const next = { ...state, page: 1 };
+      for (const f of FILTERS) {
+        next[f] = [...facets.querySelectorAll(`input[name="${f}"]:checked`)].map((i) => i.value);
+      }
+      go(next);
+    });
+    sort.addEventListener('change', () => go({ ...state, sort: sort.value, page: 1 }));
+
+    more.addEventListener('click', async () => {
+      const page = Math.floor(loaded / PER_PAGE) + 1;
+      const my = token;
+      more.disabled = true;
+      try {
+        const data = await api(`/businesses?${toQuery(state, page)}&per_page=${PER_PAGE}`);
+        if (my !== token) return;
+        const added = data.items.map((b) => card(b, 'h2', null, state.q));
+        cards.append(...added);
+        loaded += added.length;
+        total = data.total;
+        more.hidden = loaded >= total || !added.length;
+        state = { ...state, page };
+        history.replaceState(null, '', urlOf(state));
+        status.textContent = `Menampilkan ${loaded} dari ${total} usaha`;
+        if (added.length) added[0].querySelector('a').focus();
+      } catch (e) {
+        message.replaceChildren(problem(() => { message.replaceChildren(); more.click(); }));
+      } finally {
+        more.disabled = false;
+      }
+    });
+
+    $('search').addEventListener('submit', (e) => {
+      e.preventDefault();
+      const q = input.value.trim();
+      go({ ...state, q, page: 1, sort: q ? state.sort : '' });
+    });
+    // Links to other states of this page (ways in, "did you mean") stay on the page.
+    document.addEventListener('click', (e) => {
+      const a = e.target.closest && e.target.closest('a[data-nav]');
+      if (!a || e.button || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+      e.preventDefault();
+      go(readState(new URL(a.href).search), { focus: true });
+    });
+    window.addEventListener('popstate', () => show(readState(location.search)));
+    if (matchMedia('(min-width: 60em)').matches) $('filters').open = true;
+
+    show(state);
+    return (s) => go(s, { focus: true });
+  }
+
+  /* ---- suggestions: the ARIA 1.2 combobox with a listbox popup ---- */
+  function suggestions(input, list, pick) {
+    let items = [], active = -1, timer = 0, ctrl = null, off = false;
+    const live = h('span', { class: 'sr', role: 'status' });
+    list.after(live);
+
+    function paint() {
+      list.replaceChildren(...items.map((it, i) => h('li', {
+        id: `sg-${i}`, role: 'option', 'aria-selected': String(i === active),
+        onmousedown: (e) => e.preventDefault(),
+        onclick: () => choose(i),
+      }, it.text, KINDS[it.kind] ? h('span', { class: 'kind' }, KINDS[it.kind]) : null)));
+      const open = items.length > 0;
+      list.hidden = !open;
+      input.setAttribute('aria-expanded', String(open));
+      if (active >= 0) input.setAttribute('aria-activedescendant', `sg-${active}`);
+      else input.removeAttribute('aria-activedescendant');
+    }
+    function close() { items = []; active = -1; paint(); }
+    function choose(i) { const it = items[i]; close(); pick(it); }
+
+    async function fetchFor(q) {
+      if (off) return;
+      if (ctrl) ctrl.abort();
+      ctrl = new AbortController();
+      try {
+        const r = await fetch(`${API}/suggest?q=${enc(q)}`, { signal: ctrl.signal });
+        if (r.status === 404) { off = true; close(); return; } // not deployed: stay quiet
+        if (!r.ok) { close(); return; }
+        const data = await r.json();
+        if (input.value.trim() !== q || document.activeElement !== input) return;
+        items = (data.items || []).filter((it) => it && it.text).slice(0, 10);
+        active = -1;
+        paint();
+        live.textContent = items.length ? `${items.length} saran. Pilih dengan panah atas atau bawah.` : '';
+      } catch (e) { /* suggestions are a nicety; the search still works */ }
+    }
+
+    input.addEventListener('input', () => {
+      clearTimeout(timer);
+      const q = input.value.trim();
+      if (off || q.length < 2) { close(); return; }
+      timer = setTimeout(() => fetchFor(q), 180);
+    });
+    input.addEventListener('keydown', (e) => {
+      if (!items.length) return;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const n = items.length;
+        active = e.key === 'ArrowDown' ? (active + 1) % n : (active <= 0 ? n - 1 : active - 1);
+        paint();
+      } else if (e.key === 'Enter' && active >= 0) {
+        e.preventDefault();
+        choose(active);
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        close();
+      } else if (e.key === 'Tab') {
+        close();
+      }
+    });
+    input.addEventListener('blur', () => { clearTimeout(timer); close(); });
+  }
+
+  /* A picked category or kecamatan becomes a filter; anything else a query. */
+  async function stateFor(item) {
+    let ref = null;
+    try { ref = await loadRef(); } catch (e) { /* fall back to a text query */ }
+    const find = (list, key) => (list || []).find((x) => x[key].toLowerCase() === item.text.toLowerCase());
+    const cat = item.kind === 'category' && ref && find(ref.categories, 'label');
+    if (cat) return fresh({ category: [cat.slug] });
+    const dist = item.kind === 'place' && ref && find(ref.districts, 'name');
+    if (dist) return fresh({ district: [dist.slug] });
+    return fresh({ q: item.text });
+  }
+
+  /* ---- the business page: server-rendered, lightly enhanced ---- */
+  function businessPage() {
+    const back = $('back');
+    const ref = document.referrer ? new URL(document.referrer) : null;
+    // Coming from our own search, "back" returns to it exactly as it was left.
+    if (back && ref && ref.origin === location.origin && ref.pathname === '/' && history.length > 1) {
+      back.textContent = '← Kembali ke hasil pencarian';
+      back.addEventListener('click', (e) => { e.preventDefault(); history.back(); });
+    }
+  }
+
+  const input = $('q');
+  const navigate = $('results') ? searchPage() : (businessPage(), (s) => location.assign(urlOf(s)));
+  if (input && $('suggest')) {
+    suggestions(input, $('suggest'), async (item) => {
+      input.value = item.text;
+      navigate(await stateFor(item));
+    });
+  }
+})();

@@ -1,0 +1,17 @@
+#!/bin/sh
+# Install the system packages the tests drive when they are missing: Debian's chromium
+# (Playwright drives it by path; Playwright's own browser download is not used) and
+# PostgreSQL (tests/test_postgres.py starts a throw-away server).
+set -eu
+missing=""
+if ! command -v chromium >/dev/null 2>&1 && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+    missing="$missing chromium"
+fi
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    missing="$missing postgresql"
+fi
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+echo "installing for the tests:$missing" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

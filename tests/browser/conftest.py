@@ -1,0 +1,149 @@
+"""A live server on 127.0.0.1 with test businesses, and Debian's Chromium driven by Playwright.
+
+The browser is started once per session; every test gets a fresh context (no shared
+cookies or cache) whose requests are all recorded.
+"""
+
+import csv
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from directory import create_app, services
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-default-apps", "--disable-extensions"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+
+XSS_NAME = "<img src=x onerror=alert(1)>"
+
+COLUMNS = ["featured_on", "rubric", "slug", "name", "owner", "category", "district", "kelurahan",
+           "address", "products", "description", "instagram", "whatsapp", "post_url", "reach",
+           "established", "fictional"]
+
+# (featured_on, rubric, slug, name, category, district, kelurahan, products, whatsapp, description)
+BUSINESSES = [
+    ("2021-05-07", "umkm-of-the-week", "keripik-tempe-bu-sri", "Keripik Tempe Bu Sri", "kuliner",
+     "Blimbing", "Purwantoro", "keripik tempe; keripik tempe pedas", "0812-3456-7890",
+     "Usaha rumahan di Kampung Sanan yang membuat keripik tempe tipis dan renyah sejak 1998."),
+    ("2021-05-14", "umkm-of-the-week", "kripik-sanan-pak-darto", "Kripik Sanan Pak Darto",
+     "kuliner", "Blimbing", "Purwantoro", "kripik tempe; kripik tempe balado", "+62 813-1111-2222",
+     "Kripik tempe khas Sanan dengan bumbu balado."),
+    ("2021-06-04", "kuliner-legendaris", "keripik-tempe-dinoyo", "Keripik Tempe Dinoyo", "kuliner",
+     "Lowokwaru", "Dinoyo", "keripik tempe; tempe goreng", "6281322223333",
+     "Keripik tempe dari Dinoyo, oleh-oleh mahasiswa."),
+    ("2021-06-11", "umkm-of-the-week", "tempe-mendoan-kedungkandang", "Tempe Mendoan Bu Yati",
+     "kuliner", "Kedungkandang", "Sawojajar", "tempe mendoan; keripik tempe", "081344445555",
+     "Tempe mendoan hangat dan keripik tempe."),
+    ("2021-07-02", "ekraf-of-the-week", "xss-test", XSS_NAME, "kriya", "Klojen", "Kauman",
+     "<b>vas</b>; </script><script>alert(2)</script>", "081355556666",
+     "Nama usaha ini menguji bahwa data tampil sebagai teks: </script><script>alert(3)</script>"),
+    ("2021-07-09", "ekraf-of-the-week", "batik-sukun-asri", "Batik Sukun Asri", "fesyen", "Sukun",
+     "Bandulan", "batik tulis; batik cap", "081366667777", "Batik tulis motif Malangan."),
+    ("2021-07-16", "ekraf-of-the-week", "keramik-dinoyo-jaya", "Keramik Dinoyo Jaya", "kriya",
+     "Lowokwaru", "Dinoyo", "vas keramik; souvenir keramik", "081377778888",
+     "Perajin keramik di sentra Dinoyo."),
+    ("2022-03-04", "umkm-of-the-week", "keripik-tempe-bu-sri", "Keripik Tempe Bu Sri", "kuliner",
+     "Blimbing", "Purwantoro", "keripik tempe; keripik tempe pedas; keripik tempe original",
+     "0812-3456-7890",
+     "Usaha rumahan di Kampung Sanan yang membuat keripik tempe tipis dan renyah sejak 1998."),
+]
+FILLER_COUNT = 24  # "Warung Sambal N" in Sukun, so one filter gives more than a page
+
+
+def write_test_data(path: Path) -> None:
+    """Write the browser tests' businesses in the staff import format."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, COLUMNS)
+        writer.writeheader()
+        rows = list(BUSINESSES)
+        for n in range(1, FILLER_COUNT + 1):
+            rows.append((f"2020-01-{n:02d}", "umkm-of-the-week", f"warung-sambal-{n}",
+                         f"Warung Sambal {n}", "kuliner", "Sukun", "Gadang",
+                         "sambal bawang; sambal terasi", f"08571234{n:04d}",
+                         "Sambal rumahan pedas."))
+        for i, (date, rubric, slug, name, category, district, kelurahan, products, wa,
+                description) in enumerate(rows):
+            writer.writerow({
+                "featured_on": date, "rubric": rubric, "slug": slug, "name": name,
+                "owner": "Pemilik Contoh", "category": category, "district": district,
+                "kelurahan": kelurahan, "address": f"Jl. Contoh No. {i + 1}",
+                "products": products, "description": description,
+                "instagram": slug.replace("-", "")[:20], "whatsapp": wa,
+                "post_url": f"https://www.instagram.com/p/contoh{i}/", "reach": 1000 + i * 250,
+                "established": 1990 + i % 30, "fictional": "true",
+            })
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Serve the app with the test businesses on a free port of 127.0.0.1."""
+    tmp = tmp_path_factory.mktemp("live")
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'directory.sqlite3'}",
+        "SEARCH_INDEX_DIR": str(tmp / "index"),
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp / 'ratelimit.sqlite3'}",
+    })
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    data = tmp / "businesses.csv"
+    write_test_data(data)
+    with app.app_context():
+        report = services.import_file(data)
+    assert not getattr(report, "errors", None), report
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    app.extensions["search"].close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no chromium at {CHROMIUM}: run scripts/ensure-test-deps.sh", pytrace=False)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def requests_seen():
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, requests_seen):
+    """A fresh page at 1280x800 whose every request is recorded; fails on a JS error."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 800},
+                                  locale="id-ID")
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    errors = []
+    page.on("request", lambda r: requests_seen.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    # A Content-Security-Policy violation is only reported on the console.
+    page.on("console", lambda m: "Content Security Policy" in m.text and errors.append(m.text))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+    outside = [url for url in requests_seen if not url.startswith(live_server + "/")]
+    assert not outside, f"requests left 127.0.0.1: {outside}"
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS

@@ -1,0 +1,147 @@
+"""The business page, data shown as text, no third-party requests, axe-core, screenshots."""
+
+import json
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+SEARCH_LABEL = "Cari usaha, produk, atau tempat"
+XSS_NAME = "<img src=x onerror=alert(1)>"  # imported by conftest.py
+
+
+def test_business_page_shows_every_detail_and_appearance(page):
+    page.goto("/b/keripik-tempe-bu-sri")
+    expect(page).to_have_title(re.compile(r"^Keripik Tempe Bu Sri · Kuliner di Blimbing"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Keripik Tempe Bu Sri")
+    expect(page.locator(".facts")).to_contain_text("keripik tempe original")
+    expect(page.locator(".facts")).to_contain_text("Pemilik Contoh")
+    appearances = page.locator(".timeline li")
+    expect(appearances).to_have_count(2)
+    expect(appearances.first).to_contain_text("4 Maret 2022")
+    expect(appearances.nth(1)).to_contain_text("7 Mei 2021")
+    expect(appearances.nth(1)).to_contain_text("UMKM of The Week")
+    expect(appearances.first.get_by_role("link")).to_have_attribute(
+        "href", "https://www.instagram.com/p/contoh7/")
+    expect(page.get_by_role("link", name=re.compile("^Chat WhatsApp"))).to_have_attribute(
+        "href", "https://wa.me/6281234567890")
+    jsonld = json.loads(page.locator("script[type='application/ld+json']").text_content())
+    assert jsonld["@type"] == "LocalBusiness"
+    assert jsonld["telephone"] == "+6281234567890"
+
+
+def test_business_page_search_box_leads_to_results(page):
+    page.goto("/b/batik-sukun-asri")
+    box = page.get_by_role("combobox", name=SEARCH_LABEL)
+    box.fill("keramik")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/\?q=keramik$"))
+    expect(page.get_by_role("link", name="Keramik Dinoyo Jaya", exact=True)).to_be_visible()
+
+
+def test_a_name_made_of_html_stays_inert_text(page):
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto("/?district=klojen")
+    card = page.locator("#cards .card").filter(has_text="onerror")
+    expect(card.get_by_role("link", name=XSS_NAME, exact=True)).to_be_visible()
+    expect(card.locator(".products")).to_contain_text("<b>vas</b>")
+    expect(card.locator("img, b, script")).to_have_count(0)
+
+    card.get_by_role("link", name=XSS_NAME, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(XSS_NAME)
+    expect(page.locator("main")).to_contain_text("</script><script>alert(3)</script>")
+    expect(page.locator("main img, main b")).to_have_count(0)
+    assert page.evaluate("document.scripts.length") == 2  # app.js and the JSON-LD
+    assert dialogs == []
+
+
+def test_no_request_leaves_127_0_0_1(page, requests_seen, live_server):
+    page.goto("/")
+    expect(page.locator("#latest .card")).to_have_count(6)
+    page.get_by_role("combobox", name=SEARCH_LABEL).fill("sambal")
+    page.get_by_role("combobox", name=SEARCH_LABEL).press("Enter")
+    expect(page.locator("#cards .card")).to_have_count(20)
+    page.get_by_role("button", name="Muat lebih banyak").click()
+    expect(page.locator("#cards .card")).to_have_count(24)
+    page.locator("#cards .card .name a").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Warung Sambal")
+    page.goto("/b/no-such-business")
+
+    assert len(requests_seen) > 8
+    assert all(url.startswith(live_server + "/") for url in requests_seen), requests_seen
+
+
+def test_suggestions_are_a_keyboard_operable_combobox(page):
+    items = [{"text": "keripik tempe", "kind": "product"}, {"text": "Kriya", "kind": "category"},
+             {"text": "Klojen", "kind": "place"}]
+    page.route(re.compile(r"/api/v1/suggest\?q=kri"), lambda r: r.fulfill(json={"items": items}))
+    page.goto("/")
+    box = page.get_by_role("combobox", name=SEARCH_LABEL)
+    box.press_sequentially("kri")
+
+    expect(page.get_by_role("listbox")).to_be_visible()
+    expect(page.get_by_role("listbox").get_by_role("option")).to_have_count(3)
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", "sg-1")
+    expect(page.get_by_role("option", name=re.compile("^Kriya"))).to_have_attribute(
+        "aria-selected", "true")
+    box.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/\?category=kriya$"))
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#cards .card")).to_have_count(2)
+
+    box.fill("")
+    box.press_sequentially("kri")
+    expect(page.get_by_role("listbox").get_by_role("option")).to_have_count(3)
+    box.press("Escape")
+    expect(page.get_by_role("listbox")).to_be_hidden()
+
+
+def test_suggestions_stay_quiet_when_the_endpoint_is_missing(page):
+    calls = []
+
+    def missing(route):
+        calls.append(route.request.url)
+        route.fulfill(status=404, json={"error": {"status": 404, "code": "not_found",
+                                                  "message": "Not found."}})
+
+    page.route(re.compile(r"/api/v1/suggest\?"), missing)
+    page.goto("/")
+    box = page.get_by_role("combobox", name=SEARCH_LABEL)
+    with page.expect_response(re.compile(r"/api/v1/suggest\?")):
+        box.press_sequentially("bat")
+    box.press_sequentially("ik")
+    box.press("Enter")
+
+    expect(page.get_by_role("link", name="Batik Sukun Asri", exact=True)).to_be_visible()
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    assert len(calls) == 1  # after a 404 the page stops asking
+
+
+PAGES = {
+    "home": ("/", "#latest .card"),
+    "results": ("/?q=tempe&district=blimbing", "#cards .card"),
+    "business": ("/b/keripik-tempe-bu-sri", ".timeline li"),
+}
+
+
+@pytest.mark.parametrize("width,height", [(360, 640), (1280, 800)])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_pass_axe_and_are_photographed(page, screenshots, name, width, height):
+    path, ready = PAGES[name]
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(path)
+    expect(page.locator(ready).first).to_be_visible()
+    page.screenshot(path=screenshots / f"{name}-{width}.png", full_page=True)
+
+    results = Axe().run(page)
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == [], bad

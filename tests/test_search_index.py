@@ -1,0 +1,78 @@
+"""The index agrees with the database; rebuilds swap in atomically; crashed builds are swept."""
+
+import os
+
+from sqlalchemy import select
+
+from directory import services
+from directory.models import Business, db
+from directory.search import SearchRequest
+from directory.search.whoosh_index import BUILDING, WhooshIndex
+
+
+def database_ids():
+    return set(db.session.scalars(select(Business.id).where(Business.deleted_at.is_(None))))
+
+
+def test_index_and_database_agree_after_import_and_after_reindex(app):
+    index = app.extensions["search"]
+    with app.app_context():
+        assert index.document_ids() == database_ids()
+        services.reindex()
+        assert index.document_ids() == database_ids()
+
+
+def test_rebuild_switches_the_current_symlink_to_a_new_release(app):
+    index = app.extensions["search"]
+    old = index.release_id()
+    with app.app_context():
+        services.reindex()
+    assert os.path.islink(index.current_link)
+    assert index.release_id() != old
+    # The replaced release stays for searchers still reading it, until the grace period.
+    assert os.path.isdir(os.path.join(index.releases_dir, old))
+    index.sweep(grace=0)
+    assert not os.path.exists(os.path.join(index.releases_dir, old))
+
+
+def test_a_searcher_opened_before_a_rebuild_is_replaced_after_it(app):
+    index = app.extensions["search"]
+    assert index.search(SearchRequest(text="rawon")).total == 1
+    with app.app_context():
+        business = db.session.scalars(select(Business).where(Business.slug == "rawon-pak-darmo")
+                                      ).one()
+        business.products = ["soto"]
+        business.description = "Warung soto."
+        db.session.commit()
+        services.reindex()
+    assert index.search(SearchRequest(text="rawon")).total == 1  # still in the name
+    assert index.search(SearchRequest(text="soto")).total == 1
+
+
+def test_leftovers_of_a_crashed_build_are_swept(tmp_path):
+    index = WhooshIndex(str(tmp_path / "index"))
+    index.ensure()
+    crashed = os.path.join(index.releases_dir, "crashed-build")
+    os.makedirs(crashed)
+    with open(os.path.join(crashed, BUILDING), "w") as marker:
+        marker.write("999999999")  # no such process
+    index.ensure()
+    assert not os.path.exists(crashed)
+    assert index.exists()
+
+
+def test_a_build_in_progress_in_a_live_process_is_not_swept(tmp_path):
+    index = WhooshIndex(str(tmp_path / "index"))
+    index.ensure()
+    running = os.path.join(index.releases_dir, "running-build")
+    os.makedirs(running)
+    with open(os.path.join(running, BUILDING), "w") as marker:
+        marker.write(str(os.getpid()))
+    index.sweep()
+    assert os.path.isdir(running)
+
+
+def test_search_on_a_fresh_directory_creates_an_empty_index(tmp_path):
+    index = WhooshIndex(str(tmp_path / "nothing-yet"))
+    page = index.search(SearchRequest(text="apa saja"))
+    assert (page.ids, page.total) == ([], 0)

@@ -1,0 +1,187 @@
+"""The citizen's pages through Flask's test client: meta tags, JSON-LD, headers, budget."""
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from directory import services
+from directory.web import FRONTEND_DIR, format_date_id, format_phone
+
+BUDGET_BYTES = 60 * 1024
+
+HOSTILE_CSV = (
+    "featured_on,rubric,slug,name,category,district,kelurahan,products,description,whatsapp\n"
+    '2021-07-02,ekraf-of-the-week,xss-test,<img src=x onerror=alert(1)>,kriya,Klojen,Kauman,'
+    '"<b>vas</b>; </script><script>alert(2)</script>",'
+    '"Teks: </script><script>alert(3)</script> & <!-- -->",081355556666\n'
+)
+
+
+class PageParser(HTMLParser):
+    """Collect meta tags, scripts with their text, and inline style attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.meta, self.scripts, self.styled, self.title = {}, [], [], ""
+        self._in = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "style" in attrs or any(name.startswith("on") for name in attrs):
+            self.styled.append(tag)
+        if tag == "meta" and "content" in attrs:
+            self.meta[attrs.get("property") or attrs.get("name")] = attrs["content"]
+        if tag == "script":
+            self.scripts.append({"attrs": attrs, "text": ""})
+        self._in = tag
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in == "script":
+            self.scripts[-1]["text"] += data
+        elif self._in == "title":
+            self.title += data
+
+
+def parse(response) -> PageParser:
+    parser = PageParser()
+    parser.feed(response.get_data(as_text=True))
+    return parser
+
+
+@pytest.fixture
+def hostile(app, write_file):
+    """Add a business whose name, products and description are HTML."""
+    with app.app_context():
+        report = services.import_file(write_file("hostile.csv", HOSTILE_CSV))
+    assert not report.errors, report.errors
+    return app
+
+
+def test_business_page_has_title_description_and_opengraph(client):
+    response = client.get("/b/keripik-tempe-bu-sri")
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    page = parse(response)
+    assert page.title.startswith("Keripik Tempe Bu Sri · Kuliner di Blimbing")
+    assert page.meta["og:title"] == "Keripik Tempe Bu Sri"
+    assert page.meta["og:type"] == "business.business"
+    assert page.meta["og:url"] == "http://localhost/b/keripik-tempe-bu-sri"
+    assert page.meta["og:description"] == page.meta["description"]
+    assert "Purwantoro, Blimbing" in page.meta["description"]
+
+
+def test_business_page_renders_every_detail_as_text(client):
+    html = client.get("/b/keripik-tempe-bu-sri").get_data(as_text=True)
+    for text in ("Sri Wahyuni", "Jl. Sanan No. 12", "keripik tempe pedas", "+62 812-3456-0001",
+                 "7 Mei 2021", "https://www.instagram.com/p/TEST0001/", "menjangkau 3.120 akun",
+                 "https://wa.me/6281234560001", "Contoh fiktif"):
+        assert text in html
+
+
+def test_business_page_carries_local_business_json_ld(client):
+    page = parse(client.get("/b/keripik-tempe-bu-sri"))
+    (block,) = [s for s in page.scripts if s["attrs"].get("type") == "application/ld+json"]
+    data = json.loads(block["text"])
+    assert data["@context"] == "https://schema.org"
+    assert data["@type"] == "LocalBusiness"
+    assert data["name"] == "Keripik Tempe Bu Sri"
+    assert data["url"] == "http://localhost/b/keripik-tempe-bu-sri"
+    assert data["telephone"] == "+6281234560001"
+    assert data["address"]["addressLocality"] == "Purwantoro, Blimbing"
+    assert data["address"]["addressCountry"] == "ID"
+    assert {o["itemOffered"]["name"] for o in data["makesOffer"]} >= {"keripik tempe"}
+
+
+def test_json_ld_cannot_be_broken_out_of_by_the_data(hostile):
+    response = hostile.test_client().get("/b/xss-test")
+    html = response.get_data(as_text=True)
+    page = parse(response)
+    (block,) = [s for s in page.scripts if s["attrs"].get("type") == "application/ld+json"]
+    data = json.loads(block["text"])
+    assert data["name"] == "<img src=x onerror=alert(1)>"
+    assert "</script><script>alert(3)</script>" in data["description"]
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    # Exactly two scripts: app.js by URL, and the JSON-LD data block.
+    assert sorted(s["attrs"].get("src", "ld")[:12] for s in page.scripts) == ["/assets/app.", "ld"]
+
+
+@pytest.mark.parametrize("path", ["/", "/b/keripik-tempe-bu-sri", "/b/no-such-business",
+                                  "/assets/app.js", "/assets/style.css"])
+def test_pages_and_assets_carry_security_headers(client, path):
+    with client.get(path) as response:
+        headers = response.headers
+    csp = headers["Content-Security-Policy"]
+    for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'",
+                      "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_unknown_business_gets_an_html_404_page(client):
+    response = client.get("/b/no-such-business")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "Usaha tidak ditemukan" in response.get_data(as_text=True)
+    assert parse(response).meta["robots"] == "noindex"
+
+
+def test_home_is_the_app_shell_with_labelled_search(client):
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="id">' in html
+    assert '<label for="q"' in html and 'role="combobox"' in html
+    assert re.search(r'<script src="/assets/app\.js\?v=\d+" defer>', html)
+
+
+def test_assets_are_served_with_their_types(client):
+    for path, mimetype in (("/assets/app.js", "text/javascript"),
+                           ("/assets/style.css", "text/css")):
+        with client.get(path) as response:
+            assert response.status_code == 200
+            assert response.mimetype == mimetype
+    with client.get("/assets/../pyproject.toml") as response:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/", "/b/keripik-tempe-bu-sri", "/b/no-such-business"])
+def test_pages_have_no_inline_script_style_or_handlers(client, path):
+    page = parse(client.get(path))
+    assert page.styled == []
+    for script in page.scripts:
+        assert script["attrs"].get("src") or script["attrs"].get("type") == "application/ld+json"
+
+
+def test_frontend_fits_the_60_kb_budget():
+    files = [p for p in FRONTEND_DIR.iterdir() if p.suffix in {".html", ".css", ".js"}]
+    assert {"index.html", "app.js", "style.css"} <= {p.name for p in files}
+    assert sum(p.stat().st_size for p in files) <= BUDGET_BYTES
+
+
+def test_frontend_names_no_other_origin():
+    for path in FRONTEND_DIR.iterdir():
+        text = path.read_text(encoding="utf-8")
+        # Only link targets in data may point elsewhere; no file loads from another origin.
+        assert not re.search(r"""(src|href)=["']?(https?:)?//""", text), path.name
+        assert "@import" not in text and "fonts.googleapis" not in text
+
+
+@pytest.mark.parametrize("iso,text", [
+    ("2021-05-07", "7 Mei 2021"), ("2022-12-31", "31 Desember 2022"), (None, ""),
+])
+def test_dates_are_written_the_indonesian_way(iso, text):
+    assert format_date_id(iso) == text
+
+
+def test_phone_numbers_are_grouped_for_reading():
+    assert format_phone("+6281234567890") == "+62 812-3456-7890"
+    assert format_phone(None) == ""
