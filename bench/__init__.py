@@ -1,1 +1,1 @@
-"""Benchmarks with their own data generators (not timed tests): `make bench`."""
+"""Benchmarks: each generates its own data and prints ratios against a same-run baseline."""

@@ -144,6 +144,11 @@ def main(argv: list[str]) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
+def run() -> None:
+    print("== bench/exports.py ==", flush=True)
+    main([])
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
         child(sys.argv[2], Path(sys.argv[3]))

@@ -50,11 +50,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.json.sort_keys = False  # keep fields in the schemas' order: easier to read
 
-    from . import api, cli, cors, errors, http_cache, models, ratelimit, search, statspage, web
+    from . import (
+        admin,
+        api,
+        cli,
+        cors,
+        errors,
+        http_cache,
+        index_health,
+        models,
+        ratelimit,
+        search,
+        statspage,
+        web,
+    )
 
     models.init_app(app)
     search.init_app(app)
     api.init_app(app)
+    admin.init_app(app)  # staff API under /api/v1/admin and the /staff page
     app.register_blueprint(web.bp)  # the citizen's pages: /, /static/..., /b/<slug>
     statspage.init_app(app)
     ratelimit.init_app(app)
@@ -62,4 +76,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     cors.init_app(app)
     errors.init_app(app)  # after the API: its handlers replace flask-smorest's
     cli.init_app(app)
+    index_health.init_app(app)
     return app

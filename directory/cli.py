@@ -13,7 +13,7 @@ from . import services
 from .importers import ImportFileError
 from .models import db
 from .reference import load_reference_data
-from .search import get_index
+from .search import BuildRunning, get_index
 
 SAMPLE = "data/sample/features.csv"
 
@@ -81,8 +81,11 @@ def seed_command(if_empty: bool):
 @with_appcontext
 def reindex_command():
     """Rebuild the search index from the database beside the live one, then swap it in."""
-    with progress_bar(services.count_live(), "businesses") as update:
-        count = services.reindex(progress=update)
+    try:
+        with progress_bar(services.count_live(), "businesses") as update:
+            count = services.reindex(progress=update)
+    except BuildRunning as error:
+        raise click.ClickException(f"{error}; the live index is unchanged.") from error
     click.echo(f"Indexed {count} businesses.")
 
 

@@ -3,10 +3,12 @@
 The database is the source of truth; the search index is derived from it.
 """
 
+import sqlite3
 from datetime import UTC, date, datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, UniqueConstraint, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -108,6 +110,16 @@ class Feature(db.Model):
 
     business: Mapped[Business] = relationship(back_populates="features")
     rubric: Mapped[Rubric] = relationship(lazy="joined")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(connection, _record) -> None:
+    # WAL: readers (every worker, a long reindex) never block a staff write, nor it them.
+    if isinstance(connection, sqlite3.Connection):
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
 
 
 def init_app(app) -> None:

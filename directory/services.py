@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import extract, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from .importers import ImportReport, run_import
 from .models import Business, Category, Feature, Kecamatan, Kelurahan, Rubric, db
@@ -59,11 +59,13 @@ def _documents(ids: Iterable[int] | None = None) -> Iterable[dict]:
 
 
 def index_businesses(ids: Iterable[int]) -> None:
-    """Bring the index in line with the database for these business ids."""
+    """Bring the index in line with the database for these business ids (after commit)."""
     ids = set(ids)
     if not ids:
         return
     index = get_index()
+    # Before touching the live release: a rebuild running now replays these after its switch.
+    index.note_changed(ids)
     live = set()
     for start in range(0, len(ids), INDEX_BATCH):
         chunk = sorted(ids)[start:start + INDEX_BATCH]
@@ -75,9 +77,28 @@ def index_businesses(ids: Iterable[int]) -> None:
         index.delete(gone)
 
 
-def reindex(progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the whole index from the database beside the live one, then swap it in."""
-    return get_index().rebuild(_documents(), progress=progress)
+def _documents_in_batches() -> Iterable[dict]:
+    # Short read transactions, one per batch: a long one would hold back staff writes, and
+    # a business written after its batch was read is journaled and replayed anyway.
+    with Session(db.engine) as session:
+        ids = list(session.scalars(select(Business.id).where(Business.deleted_at.is_(None))
+                                   .order_by(Business.id)))
+    for start in range(0, len(ids), INDEX_BATCH):
+        with Session(db.engine) as session:
+            statement = (live_businesses().where(Business.id.in_(ids[start:start + INDEX_BATCH]))
+                         .options(selectinload(Business.features)).order_by(Business.id))
+            documents = [business_document(b) for b in session.scalars(statement)]
+        yield from documents
+
+
+def reindex(progress: Callable[[int], None] | None = None, *, lock=None) -> int:
+    """Rebuild the whole index from the database beside the live one, then swap it in.
+
+    Businesses written during the build are re-indexed into the new release after the
+    switch. `lock`: the index's build lock, when the caller already holds it.
+    """
+    return get_index().rebuild(_documents_in_batches(), progress=progress,
+                               replay=index_businesses, lock=lock)
 
 
 def count_live() -> int:
@@ -85,8 +106,12 @@ def count_live() -> int:
 
 
 def import_bytes(data: bytes, filename: str, dry_run: bool = False,
-                 progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Import a staff file; commit and index unless `dry_run`. Unreadable files change nothing."""
+                 progress: Callable[[int], None] | None = None, *,
+                 before_commit: Callable[[ImportReport], None] | None = None) -> ImportReport:
+    """Import a staff file; commit and index unless `dry_run`. Unreadable files change nothing.
+
+    `before_commit(report)` may add rows (an audit entry) to the same transaction.
+    """
     try:
         report = run_import(data, filename, dry_run=dry_run, progress=progress)
     except Exception:
@@ -95,6 +120,8 @@ def import_bytes(data: bytes, filename: str, dry_run: bool = False,
     if dry_run:
         db.session.rollback()
         return report
+    if before_commit:
+        before_commit(report)
     db.session.commit()
     index_businesses(report.changed_ids)
     return report

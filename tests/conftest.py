@@ -29,7 +29,10 @@ def make_app(tmp_path: Path, **config):
 
 
 def _copy_instance(source: Path, target: Path) -> None:
-    shutil.copy(source / "test.sqlite3", target / "test.sqlite3")
+    # The database runs in WAL mode: recent commits may still sit in the -wal file.
+    for name in ("test.sqlite3", "test.sqlite3-wal"):
+        if (source / name).exists():
+            shutil.copy(source / name, target / name)
     shutil.copytree(source / "index", target / "index", symlinks=True)
 
 

@@ -7,7 +7,8 @@ from sqlalchemy import select
 from directory import services
 from directory.models import Business, db
 from directory.search import SearchRequest
-from directory.search.whoosh_index import BUILDING, WhooshIndex
+from directory.search.releases import BUILDING
+from directory.search.whoosh_index import WhooshIndex
 
 
 def database_ids():
@@ -64,12 +65,17 @@ def test_leftovers_of_a_crashed_build_are_swept(tmp_path):
 def test_a_build_in_progress_in_a_live_process_is_not_swept(tmp_path):
     index = WhooshIndex(str(tmp_path / "index"))
     index.ensure()
-    running = os.path.join(index.releases_dir, "running-build")
-    os.makedirs(running)
-    with open(os.path.join(running, BUILDING), "w") as marker:
-        marker.write(str(os.getpid()))
-    index.sweep()
-    assert os.path.isdir(running)
+    lock = index.build_lock()  # a builder holds the build lock while it writes
+    assert lock.acquire()
+    try:
+        running = os.path.join(index.releases_dir, "running-build")
+        os.makedirs(running)
+        with open(os.path.join(running, BUILDING), "w") as marker:
+            marker.write(str(os.getpid()))
+        index.sweep()
+        assert os.path.isdir(running)
+    finally:
+        lock.release()
 
 
 def test_search_on_a_fresh_directory_creates_an_empty_index(tmp_path):

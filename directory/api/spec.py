@@ -10,6 +10,7 @@ from marshmallow import Schema, fields
 from ..http_cache import ADMIN_PREFIX, is_public_path
 
 BEARER = "bearerAuth"
+ERROR_REF = {"$ref": "#/components/schemas/Error"}  # ErrorSchema, as flask-smorest names it
 
 
 class ErrorDetailSchema(Schema):
@@ -53,12 +54,15 @@ class ErrorResponsesPlugin(BasePlugin):
                 responses.setdefault(404, "NOT_FOUND")
             responses.setdefault(500, "INTERNAL_SERVER_ERROR")
             responses.setdefault("default", "DEFAULT_ERROR")
+            for code, response in responses.items():
+                # An error a view declared with a description only still has the one body.
+                if (str(code)[0] in "45" and isinstance(response, dict)
+                        and "content" not in response and "$ref" not in response):
+                    response["content"] = {"application/json": {"schema": ERROR_REF}}
 
 
 def document(api) -> None:
     """Register the components the plugin refers to."""
     api.spec.components.response("RATE_LIMITED", RATE_LIMITED)
-    api.spec.components.security_scheme(BEARER, {
-        "type": "http", "scheme": "bearer",
-        "description": "Staff token for /api/v1/admin/* (ask the directory's administrator)"})
+    # The bearer scheme itself is declared by directory.admin, beside the routes it guards.
     api.spec.options.setdefault("servers", [{"url": "/"}])

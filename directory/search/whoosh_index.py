@@ -5,12 +5,9 @@ new release beside the live one and swaps the symlink with os.replace, so reader
 an empty or partial index. Never imports Flask.
 """
 
-import os
-import secrets
-import shutil
 import threading
-import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
 from whoosh import query as Q
@@ -19,11 +16,9 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
 
 from .analysis import analyzer, terms
-from .base import FACETS, IndexBusy, SearchPage, SearchRequest
-
-READY = "READY"  # written into a release once its build has committed
-BUILDING = "BUILDING"  # holds the builder's pid while a release is being written
-GRACE_SECONDS = 60.0  # old releases stay this long for searchers still reading them
+from .base import FACETS, FILTERS, IndexBusy, SearchPage, SearchRequest
+from .facets import FacetSets
+from .releases import GRACE_SECONDS, BuildLock, BuildRunning, Releases
 
 # Query-time boosts: name > products > description/owner.
 TEXT_FIELDS = {"name": 4.0, "products": 2.5, "description": 1.0, "owner": 0.8}
@@ -49,6 +44,14 @@ def build_schema() -> Schema:
     )
 
 
+class HeldWriter:
+    """The live release's writer, held across a database commit (see `WhooshIndex.writing`)."""
+
+    def __init__(self, release: str, writer):
+        self.release, self.writer = release, writer
+        self.stale = False  # set on exit: the live release changed while we wrote
+
+
 class WhooshIndex:
     """A Whoosh index with atomic rebuilds and a reused, refreshed searcher."""
 
@@ -56,27 +59,27 @@ class WhooshIndex:
         self.root = root
         self.write_timeout = write_timeout
         self.schema = build_schema()
+        self.releases = Releases(root)
         self._lock = threading.RLock()
+        self._local = threading.local()
         self._searcher = None
         self._searcher_release = None
-        os.makedirs(self.releases_dir, exist_ok=True)
+        self._facets = None  # (searcher, FacetSets) of the current searcher
+        self.sweep()  # leftovers of a crashed build go at start
 
-    # -- releases ---------------------------------------------------------------------
+    # -- releases (directory/search/releases.py holds the files' protocol) ---------------
 
     @property
     def releases_dir(self) -> str:
-        return os.path.join(self.root, "releases")
+        return self.releases.dir
 
     @property
     def current_link(self) -> str:
-        return os.path.join(self.root, "current")
+        return self.releases.current_link
 
     def release_id(self) -> str | None:
         """Return the live release's id, or None when there is no index yet."""
-        try:
-            return os.path.basename(os.readlink(self.current_link))
-        except FileNotFoundError:
-            return None
+        return self.releases.live()
 
     def exists(self) -> bool:
         return self.release_id() is not None
@@ -87,23 +90,57 @@ class WhooshIndex:
         if not self.exists():
             self.rebuild([])
 
+    def build_lock(self) -> BuildLock:
+        """Return the cross-process lock a rebuild holds (acquire it to reserve a build)."""
+        return self.releases.lock()
+
+    def build_running(self) -> bool:
+        return self.releases.build_running()
+
     def _open(self):
         release = self.release_id()
         if release is None:
-            self.rebuild([])
+            try:
+                self.rebuild([])
+            except BuildRunning as error:
+                raise IndexBusy("the search index is being built; try again shortly") from error
             release = self.release_id()
-        return release, whoosh_index.open_dir(os.path.join(self.releases_dir, release))
+        return release, whoosh_index.open_dir(self.releases.path(release))
 
     def rebuild(
-        self, documents: Iterable[dict], progress: Callable[[int], None] | None = None
+        self, documents: Iterable[dict], progress: Callable[[int], None] | None = None,
+        replay: Callable[[set[int]], None] | None = None, lock: BuildLock | None = None,
     ) -> int:
-        """Write every document into a new release, then switch to it atomically."""
-        release = f"{time.time_ns():x}-{secrets.token_hex(3)}"
-        path = os.path.join(self.releases_dir, release)
-        os.makedirs(path)
-        with open(os.path.join(path, BUILDING), "w") as marker:
-            marker.write(str(os.getpid()))
-        ix = whoosh_index.create_in(path, self.schema)
+        """Write every document into a new release, switch to it atomically, then replay.
+
+        Writes that land meanwhile are journaled by `note_changed`; after the switch their
+        ids go to `replay` (which re-reads them from the database). Raises BuildRunning when
+        another build holds the lock; pass `lock` when the caller already holds it.
+        """
+        own_lock = lock is None
+        lock = lock or self.releases.lock()
+        if own_lock and not lock.acquire():
+            raise BuildRunning("another reindex is running")
+        try:
+            release = self.releases.start()
+            self.releases.sweep(own=release)
+            try:
+                count = self._build(release, documents, progress)
+            except BaseException:
+                self.releases.abandon(release)
+                raise
+            self.releases.switch_to(release)
+            changed = self.releases.take_changed(release)
+            if changed and replay:
+                replay(changed)
+            self.releases.sweep()
+        finally:
+            if own_lock:
+                lock.release()
+        return count
+
+    def _build(self, release: str, documents: Iterable[dict], progress) -> int:
+        ix = whoosh_index.create_in(self.releases.path(release), self.schema)
         count = 0
         with ix.writer(limitmb=128) as writer:
             for document in documents:
@@ -112,73 +149,96 @@ class WhooshIndex:
                 if progress:
                     progress(1)
         ix.close()
-        open(os.path.join(path, READY), "w").close()
-        os.remove(os.path.join(path, BUILDING))
-        self._switch_to(release)
-        self.sweep()
         return count
 
-    def _switch_to(self, release: str) -> None:
-        temporary = f"{self.current_link}.{release}.tmp"
-        os.symlink(os.path.join("releases", release), temporary)
-        os.replace(temporary, self.current_link)
-
-    def sweep(self, grace: float = GRACE_SECONDS) -> None:
+    def sweep(self, grace: float = GRACE_SECONDS) -> list[str]:
         """Remove crashed builds and releases replaced more than `grace` seconds ago."""
-        live = self.release_id()
-        now = time.time()
-        for name in os.listdir(self.releases_dir):
-            path = os.path.join(self.releases_dir, name)
-            if name == live or not os.path.isdir(path):
-                continue
-            if os.path.exists(os.path.join(path, READY)):
-                if now - os.path.getmtime(os.path.join(path, READY)) > grace:
-                    shutil.rmtree(path, ignore_errors=True)
-            elif not _builder_alive(path):
-                shutil.rmtree(path, ignore_errors=True)
+        return self.releases.sweep(grace)
 
     # -- writes -----------------------------------------------------------------------
 
     def _writer(self, ix):
+        # Wait for Whoosh's own lock; never delete its lock file (two writers would get in).
         try:
             return ix.writer(timeout=self.write_timeout)
         except LockError as error:
             raise IndexBusy("the search index is busy; try again shortly") from error
 
+    def note_changed(self, ids: Iterable[int]) -> None:
+        """Journal ids written now, for the build in progress to replay after its switch."""
+        self.releases.note_changed(ids)
+
+    @contextmanager
+    def writing(self):
+        """Hold the live release's writer: IndexBusy before anything else is done when busy.
+
+        Lets a caller take the lock, commit its database transaction, then write the
+        documents, so a busy index refuses a change instead of missing a committed one.
+        Inside, `upsert` and `delete` in this thread use the held writer; on exit the writer
+        commits (or cancels on error) and `stale` says whether a rebuild swapped meanwhile.
+        """
+        if getattr(self._local, "held", None) is not None:
+            raise RuntimeError("writing() does not nest")
+        release, ix = self._open()
+        held = HeldWriter(release, self._writer(ix))
+        self._local.held = held
+        try:
+            yield held
+        except BaseException:
+            held.writer.cancel()
+            raise
+        else:
+            held.writer.commit()
+        finally:
+            self._local.held = None
+            ix.close()
+        held.stale = self.release_id() != release
+
     def upsert(self, documents: Iterable[dict]) -> int:
         """Add or replace documents by id in the live index."""
+        held = getattr(self._local, "held", None)
+        if held is not None:
+            return _each(held.writer.update_document, documents)
         _, ix = self._open()
-        count = 0
         with self._writer(ix) as writer:
-            for document in documents:
-                writer.update_document(**document)
-                count += 1
+            count = _each(writer.update_document, documents)
         ix.close()
         return count
 
     def delete(self, ids: Iterable[int]) -> None:
         """Remove the documents of these business ids from the live index."""
+        terms_ = [{"fieldname": "id", "text": str(i)} for i in ids]
+        held = getattr(self._local, "held", None)
+        if held is not None:
+            _each(held.writer.delete_by_term, terms_)
+            return
         _, ix = self._open()
         with self._writer(ix) as writer:
-            for business_id in ids:
-                writer.delete_by_term("id", str(business_id))
+            _each(writer.delete_by_term, terms_)
         ix.close()
 
     # -- reads ------------------------------------------------------------------------
 
     def _current_searcher(self):
-        """Return a searcher on the live release, reopened only when the index changed."""
+        """Return a searcher on the live release, reopened only when the index changed.
+
+        Keyed by our release id (two builds can share a Whoosh generation number); within a
+        release, `up_to_date()` on every call makes another process's write visible at
+        once. A stale searcher is replaced, not `refresh()`ed: refreshing from an empty
+        release fails in Whoosh 2.7.5.
+        """
         release = self.release_id()
         if self._searcher is not None and release == self._searcher_release:
             if self._searcher.up_to_date():
                 return self._searcher
-            fresh = self._searcher.refresh()
-            if fresh is not self._searcher:
-                self._searcher = fresh
-            return self._searcher
         if self._searcher is not None:
             self._searcher.close()
-        release, ix = self._open()
+            self._searcher = None
+        try:
+            release, ix = self._open()
+        except (OSError, whoosh_index.EmptyIndexError):
+            # The release we read the link of was swept meanwhile: the link moved on.
+            release, ix = self._open()
         self._searcher, self._searcher_release = ix.searcher(), release
         return self._searcher
 
@@ -188,37 +248,50 @@ class WhooshIndex:
             searcher = self._current_searcher()
             return {int(fields["id"]) for fields in searcher.all_stored_fields()}
 
-    def search(self, request: SearchRequest) -> SearchPage:
-        """Run `request`: the page's ids in order, the total and disjunctive facets."""
-        text_query = self._text_query(request.text)
+    def stored_fields(self) -> dict[int, tuple[str, str]]:
+        """Return business id -> (slug, name) of every document, for check-index."""
         with self._lock:
             searcher = self._current_searcher()
-            main_filter = _filter_query(request.filters)
-            own_facets = {
-                name: _facet(name) for name in FACETS if not request.filters.get(name)
-            }
-            results = searcher.search_page(
-                text_query,
-                request.page,
-                pagelen=request.per_page,
-                filter=main_filter,
-                groupedby=own_facets or None,
-                sortedby=_sort_facet(request.sort, bool(request.text.strip())),
-            )
-            facets = {name: _counts(results.results.groups(name)) for name in own_facets}
+            return {int(f["id"]): (f["slug"], f["name"]) for f in searcher.all_stored_fields()}
+
+    def _facet_sets(self, searcher) -> FacetSets:
+        if self._facets is None or self._facets[0] is not searcher:
+            self._facets = (searcher, FacetSets(searcher, FILTERS))
+        return self._facets[1]
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        """Run `request`: the page's ids in order, the total and disjunctive facets."""
+        has_text = bool(terms(request.text))
+        with self._lock:
+            searcher = self._current_searcher()
+            sets = self._facet_sets(searcher)
+            allowed = sets.allowed(request.filters)
+            if has_text:
+                text_query = self._text_query(request.text)
+                matched = frozenset(searcher.docs_for_query(text_query))
+            else:
+                # Browsing: the filters are the query; nothing to score.
+                text_query = _filter_query(request.filters) or Q.Every()
+                matched = sets.live
+            if allowed is not None and not allowed:
+                ids, total = [], 0  # Whoosh reads an empty allow-set as "allow all"
+            else:
+                results = searcher.search_page(
+                    text_query, request.page, pagelen=request.per_page,
+                    filter=set(allowed) if allowed is not None and has_text else None,
+                    sortedby=_sort_facet(request.sort, has_text),
+                )
+                total = results.total
+                on_page = request.page <= results.pagecount
+                ids = [int(hit["id"]) for hit in results] if on_page else []
             # A filtered facet counts over the query and every *other* filter, so the
             # values a citizen could switch to keep their numbers.
+            facets = {}
             for name in FACETS:
-                if name in own_facets:
-                    continue
                 others = {k: v for k, v in request.filters.items() if k != name}
-                counted = searcher.search(
-                    text_query, limit=1, filter=_filter_query(others),
-                    groupedby={name: _facet(name)},
-                )
-                facets[name] = _counts(counted.groups(name))
-            ids = [int(hit["id"]) for hit in results] if request.page <= results.pagecount else []
-            return SearchPage(ids=ids, total=results.total, facets=facets)
+                scope = sets.allowed(others)
+                facets[name] = sets.counts(name, matched if scope is None else matched & scope)
+            return SearchPage(ids=ids, total=total, facets=facets)
 
     def _text_query(self, text: str) -> Q.Query:
         words = terms(text)
@@ -236,21 +309,12 @@ class WhooshIndex:
                 self._searcher = None
 
 
-def _builder_alive(path: str) -> bool:
-    try:
-        with open(os.path.join(path, BUILDING)) as marker:
-            pid = int(marker.read().strip() or 0)
-    except (FileNotFoundError, ValueError):
-        return False
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+def _each(write, items: Iterable[dict]) -> int:
+    count = 0
+    for item in items:
+        write(**item)
+        count += 1
+    return count
 
 
 def _filter_query(filters) -> Q.Query | None:
@@ -260,16 +324,6 @@ def _filter_query(filters) -> Q.Query | None:
         if values
     ]
     return Q.And(clauses) if clauses else None
-
-
-def _facet(name: str) -> sorting.FieldFacet:
-    # rubric and year hold several values per business: count each of them.
-    return sorting.FieldFacet(name, allow_overlap=name in ("rubric", "year"), maptype=sorting.Count)
-
-
-def _counts(groups: dict) -> dict[str, int]:
-    return dict(sorted(((str(k), v) for k, v in groups.items() if k not in (None, "")),
-                       key=lambda item: (-item[1], item[0])))
 
 
 def _sort_facet(sort: str, has_text: bool):

@@ -1,0 +1,23 @@
+"""Token-protected staff endpoints under /api/v1/admin, and the staff page at /staff.
+
+Each admin blueprint checks the Bearer token in a before_request hook set where it is
+defined, so a route added to one cannot skip it; tests walk the URL map to be sure.
+"""
+
+BEARER = [{"bearerAuth": []}]
+URL_PREFIX = "/api/v1/admin"
+
+
+def init_app(app) -> None:
+    """Register the staff API (after the public API's init_app) and the staff page."""
+    from .. import audit, auth, jobs  # noqa: F401  (their tables)
+    from ..api import api
+    from . import businesses, operations, page
+
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer",
+                       "description": "Staff token from `flask --app directory create-token`"})
+    for blueprint in (businesses.blp, operations.blp):
+        api.register_blueprint(blueprint, url_prefix=URL_PREFIX)
+    app.register_blueprint(page.bp)
+    auth.init_app(app)

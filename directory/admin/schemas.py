@@ -1,0 +1,238 @@
+"""Staff schemas: one per resource for load and dump; ids and timestamps are dump-only.
+
+Unknown fields are rejected (marshmallow's RAISE). Values are normalised by the importer's
+own rules (`importers.fields`), so a record typed in the page and one imported agree.
+"""
+
+from datetime import date
+
+from flask_smorest.fields import Upload
+from marshmallow import (
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
+
+from ..importers import fields as normalise
+from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
+from ..schemas import LinksSchema, PageArgs
+
+SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                       error="Lowercase ASCII words joined by hyphens.")
+
+
+def _slugs(kind: str) -> list[str]:
+    return [item["slug"] for item in reference_data()[kind]]
+
+
+class Normalised(fields.String):
+    """A text field cleaned by one of the importer's rules; empty means none."""
+
+    def __init__(self, rule, **kwargs):
+        super().__init__(allow_none=True, **kwargs)
+        self.rule = rule
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not text.strip():
+            return None
+        try:
+            return self.rule(text)
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+
+class OptionalText(fields.String):
+    """Text with its spaces tidied; empty means none."""
+
+    def __init__(self, max_length: int, keep_lines: bool = False, **kwargs):
+        super().__init__(allow_none=True, validate=validate.Length(max=max_length), **kwargs)
+        self.keep_lines = keep_lines
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        text = text.strip() if self.keep_lines else " ".join(text.split())
+        return text or None
+
+
+class StaffSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class StaffFeatureSchema(StaffSchema):
+    """One appearance of a business in a rubric."""
+
+    id = fields.Integer(dump_only=True)
+    business = fields.Function(lambda f: f.business.slug, dump_only=True)
+    rubric = fields.String(attribute="rubric_slug", required=True,
+                           validate=validate.OneOf(_slugs("rubrics")))
+    featured_on = fields.Date(required=True)
+    post_url = Normalised(normalise.post_url)
+    reach = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    created_at = fields.DateTime(dump_only=True)
+
+    @validates("featured_on")
+    def _featured_on(self, value: date, **_):
+        if value.year < 2000 or value > date.today().replace(year=date.today().year + 1):
+            raise ValidationError("Date out of range.")
+
+
+class StaffBusinessSchema(StaffSchema):
+    """A business as staff edit it; dumps deleted ones too, with `deleted_at`."""
+
+    id = fields.Integer(dump_only=True)
+    slug = fields.String(validate=[validate.Length(max=120), SLUG],
+                         metadata={"description": "Stable id; derived from name when absent"})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    owner = OptionalText(200)
+    category = fields.String(attribute="category_slug", required=True,
+                             validate=validate.OneOf(_slugs("categories")))
+    district = fields.Function(lambda b: b.kecamatan.slug, deserialize=str,
+                               metadata={"description": "Kecamatan; derived from kelurahan"})
+    kelurahan = fields.Function(lambda b: b.kelurahan_slug, deserialize=str, required=True,
+                                metadata={"description": "Kelurahan, any usual spelling"})
+    address = OptionalText(300)
+    products = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
+                           validate=validate.Length(max=50))
+    description = OptionalText(5000, keep_lines=True)
+    instagram = Normalised(normalise.instagram_handle)
+    whatsapp = Normalised(normalise.whatsapp_number)
+    website = Normalised(normalise.website_url)
+    established = fields.Integer(allow_none=True,
+                                 validate=validate.Range(min=1800, max=date.today().year))
+    fictional = fields.Boolean()
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+    deleted_at = fields.DateTime(dump_only=True)
+    features = fields.List(fields.Nested(StaffFeatureSchema), dump_only=True)
+
+    @validates_schema
+    def _place(self, data, **_):
+        if "kelurahan" in data:
+            found = kelurahan_lookup().get(place_key(data["kelurahan"]))
+            if not found:
+                raise ValidationError("Not a kelurahan of Kota Malang.", "kelurahan")
+            if "district" in data and kecamatan_lookup().get(place_key(data["district"])) \
+                    != found[1]:
+                raise ValidationError("The kelurahan is not in this kecamatan.", "district")
+        elif "district" in data:
+            raise ValidationError("Give the kelurahan too when the kecamatan changes.",
+                                  "kelurahan")
+
+    @post_load
+    def _to_columns(self, data, **_):
+        data.pop("district", None)
+        if "kelurahan" in data:
+            data["kelurahan_slug"] = kelurahan_lookup()[place_key(data.pop("kelurahan"))][0]
+        if "products" in data:
+            data["products"] = normalise.products_list(data["products"])
+        if "name" in data:
+            data["name"] = " ".join(data["name"].split())
+        return data
+
+
+class StaffBusinessPatchSchema(StaffBusinessSchema):
+    """The fields of a business to change (PATCH): any subset."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class StaffFeaturePatchSchema(StaffFeatureSchema):
+    """The fields of an appearance to change (PATCH): any subset."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class BusinessListArgs(PageArgs):
+    q = fields.String(load_default="", validate=validate.Length(max=200),
+                      metadata={"description": "Part of the name or slug"})
+    deleted = fields.String(load_default="exclude",
+                            validate=validate.OneOf(["exclude", "include", "only"]))
+
+
+class StaffBusinessPageSchema(Schema):
+    items = fields.List(fields.Nested(StaffBusinessSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class ImportArgs(Schema):
+    dry_run = fields.Boolean(load_default=False,
+                             metadata={"description": "Report what would change; write nothing"})
+
+
+class ImportFileSchema(Schema):
+    file = Upload(required=True, metadata={"description": "A .csv or .json staff file"})
+
+
+class RowErrorSchema(Schema):
+    line = fields.Integer()
+    column = fields.String()
+    reason = fields.String()
+
+
+class ImportReportSchema(Schema):
+    dry_run = fields.Boolean()
+    rows = fields.Integer()
+    new_businesses = fields.Integer()
+    new_features = fields.Integer()
+    updated_businesses = fields.Integer()
+    updated_features = fields.Integer()
+    unchanged_rows = fields.Integer()
+    skipped = fields.Integer()
+    errors = fields.List(fields.Nested(RowErrorSchema))
+    warnings = fields.List(fields.String())
+    summary = fields.Function(lambda r: r.summary())
+
+
+class JobSchema(Schema):
+    id = fields.Integer()
+    state = fields.String(metadata={"description": "running, done or failed"})
+    actor = fields.String()
+    total = fields.Integer()
+    done = fields.Integer()
+    progress = fields.Float(metadata={"description": "0 to 1"})
+    error = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+    url = fields.Function(lambda j: f"/api/v1/admin/jobs/{j.id}")
+
+
+class JobListSchema(Schema):
+    items = fields.List(fields.Nested(JobSchema))
+
+
+class AuditArgs(PageArgs):
+    action = fields.String(load_default=None)
+    target = fields.String(load_default=None)
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer()
+    at = fields.DateTime()
+    actor = fields.String()
+    action = fields.String()
+    target = fields.String(allow_none=True)
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+
+
+class AuditPageSchema(Schema):
+    items = fields.List(fields.Nested(AuditEntrySchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    links = fields.Nested(LinksSchema)
+
+
+class WhoAmISchema(Schema):
+    name = fields.String()

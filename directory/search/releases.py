@@ -1,0 +1,181 @@
+"""Index releases on disk: build one beside the live one, swap a symlink, sweep the rest.
+
+`<root>/current` -> `releases/<id>`. Whoever builds holds an flock on `<root>/build.lock`
+(the kernel drops it when the builder dies, even by kill -9). A release being built holds
+BUILDING and collects in CHANGED the ids written meanwhile; READY marks a finished build;
+RETIRED is touched when it stops being live, which starts its grace period. Never imports
+Flask nor Whoosh.
+"""
+
+import fcntl
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterable
+
+READY = "READY"
+BUILDING = "BUILDING"
+CHANGED = "CHANGED"
+RETIRED = "RETIRED"
+GRACE_SECONDS = 60.0  # a replaced release stays this long for searchers still reading it
+
+
+class BuildRunning(Exception):
+    """Another process or thread is building a release right now."""
+
+
+class BuildLock:
+    """A non-blocking, cross-process exclusive lock (flock) on a file."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._fd = None
+
+    def acquire(self) -> bool:
+        """Take the lock if nobody holds it; return whether we hold it now."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+
+class Releases:
+    """The release directories under `root` and the `current` symlink between them."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self.dir = os.path.join(root, "releases")
+        self.current_link = os.path.join(root, "current")
+        os.makedirs(self.dir, exist_ok=True)
+
+    def path(self, release: str) -> str:
+        return os.path.join(self.dir, release)
+
+    def live(self) -> str | None:
+        """Return the live release's id, or None when there is no index yet."""
+        try:
+            return os.path.basename(os.readlink(self.current_link))
+        except FileNotFoundError:
+            return None
+
+    def lock(self) -> BuildLock:
+        return BuildLock(os.path.join(self.root, "build.lock"))
+
+    def build_running(self) -> bool:
+        """Return whether someone (this process included) holds the build lock."""
+        probe = self.lock()
+        if probe.acquire():
+            probe.release()
+            return False
+        return True
+
+    # -- one build --------------------------------------------------------------------
+
+    def start(self) -> str:
+        """Create an empty release marked BUILDING and return its id."""
+        release = f"{time.time_ns():x}-{secrets.token_hex(3)}"
+        os.makedirs(self.path(release))
+        _write(self.path(release), BUILDING, str(os.getpid()))
+        return release
+
+    def switch_to(self, release: str) -> None:
+        """Mark `release` READY and make it live atomically; the old one starts retiring."""
+        _write(self.path(release), READY, "")
+        previous = self.live()
+        temporary = f"{self.current_link}.{release}.tmp"
+        os.symlink(os.path.join("releases", release), temporary)
+        os.replace(temporary, self.current_link)
+        if previous and os.path.isdir(self.path(previous)):
+            _write(self.path(previous), RETIRED, str(time.time()))
+        # Writers check BUILDING after their commit: from here on they write the new release.
+        os.remove(os.path.join(self.path(release), BUILDING))
+
+    def abandon(self, release: str) -> None:
+        shutil.rmtree(self.path(release), ignore_errors=True)
+
+    # -- writes that land during a build ------------------------------------------------
+
+    def note_changed(self, ids: Iterable[int]) -> None:
+        """Append `ids` to the CHANGED journal of every release being built."""
+        line = "".join(f"{int(i)}\n" for i in ids).encode()
+        if not line:
+            return
+        for name in os.listdir(self.dir):
+            if os.path.exists(os.path.join(self.dir, name, BUILDING)):
+                try:
+                    fd = os.open(os.path.join(self.dir, name, CHANGED),
+                                 os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+                except FileNotFoundError:  # swept meanwhile: a dead build
+                    continue
+                try:
+                    os.write(fd, line)  # one O_APPEND write: lines never interleave
+                finally:
+                    os.close(fd)
+
+    def take_changed(self, release: str) -> set[int]:
+        """Return and clear the ids journaled into `release` while it was built."""
+        path = os.path.join(self.path(release), CHANGED)
+        try:
+            with open(path) as journal:
+                ids = {int(line) for line in journal if line.strip()}
+        except FileNotFoundError:
+            return set()
+        os.remove(path)
+        return ids
+
+    # -- cleaning -----------------------------------------------------------------------
+
+    def sweep(self, grace: float = GRACE_SECONDS, own: str | None = None) -> list[str]:
+        """Remove crashed builds and releases retired more than `grace` seconds ago.
+
+        `own` is the caller's release when the caller holds the build lock: every other
+        unfinished release is then a leftover.
+        """
+        live = self.live()
+        names = [n for n in os.listdir(self.dir) if os.path.isdir(self.path(n))]
+        # List first, then ask for the lock: a build starting in between is not listed.
+        nobody_builds = own is not None or not self.build_running()
+        removed, now = [], time.time()
+        for name in names:
+            path = self.path(name)
+            if name in (live, own):
+                continue
+            if os.path.exists(os.path.join(path, READY)):
+                since = _mtime(path, RETIRED) or _mtime(path, READY) or now
+                if now - since > grace:
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed.append(name)
+            elif nobody_builds:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(name)
+        for name in os.listdir(self.root):  # symlinks of a swap that died half-way
+            if name.startswith("current.") and name.endswith(".tmp") and nobody_builds:
+                os.remove(os.path.join(self.root, name))
+        return removed
+
+
+def _write(directory: str, name: str, text: str) -> None:
+    with open(os.path.join(directory, name), "w") as marker:
+        marker.write(text)
+
+
+def _mtime(directory: str, name: str) -> float | None:
+    try:
+        return os.path.getmtime(os.path.join(directory, name))
+    except FileNotFoundError:
+        return None

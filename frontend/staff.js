@@ -1,0 +1,335 @@
+// Halaman staf: calls /api/v1/admin with the token kept in sessionStorage.
+// Every value from the server is inserted as text (textContent), never as HTML.
+"use strict";
+
+(function () {
+  const API = "/api/v1";
+  const TOKEN_KEY = "staffToken";
+  const ACTIONS = {
+    "business.create": "usaha dibuat", "business.update": "usaha diubah",
+    "business.delete": "usaha dihapus", "business.restore": "usaha dipulihkan",
+    "feature.create": "tampilan ditambah", "feature.update": "tampilan diubah",
+    "feature.delete": "tampilan dihapus", "import": "impor berkas", "reindex": "bangun ulang indeks",
+  };
+  const COUNTS = [
+    ["rows", "Baris dibaca"], ["new_businesses", "Usaha baru"], ["new_features", "Tampilan baru"],
+    ["updated_businesses", "Usaha diperbarui"], ["updated_features", "Tampilan diperbarui"],
+    ["unchanged_rows", "Baris tanpa perubahan"], ["skipped", "Baris dilewati"],
+  ];
+
+  const $ = (id) => document.getElementById(id);
+  let chosen = null;        // slug of the business the appearance goes to
+  let pendingFile = null;   // the file checked by the dry run, imported on confirm
+  let auditPage = 1;
+
+  function el(tag, text, attrs) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
+    return node;
+  }
+
+  function say(id, text, kind) {
+    const node = $(id);
+    node.textContent = text;
+    node.className = "status" + (kind ? " " + kind : "");
+  }
+
+  function token() { return sessionStorage.getItem(TOKEN_KEY) || ""; }
+
+  class ApiFailure extends Error {
+    constructor(status, body) {
+      const error = (body && body.error) || {};
+      let message = error.message || "Permintaan gagal (" + status + ").";
+      if (error.fields) {
+        message += " " + Object.entries(error.fields)
+          .map(([field, reasons]) => field + ": " + [].concat(reasons).join(", ")).join("; ");
+      }
+      super(message);
+      this.status = status;
+    }
+  }
+
+  async function call(path, options) {
+    const init = Object.assign({ headers: {} }, options || {});
+    init.headers = Object.assign({ Authorization: "Bearer " + token() }, init.headers);
+    if (init.json !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(init.json);
+    }
+    const response = await fetch(API + path, init);
+    const body = response.status === 204 ? null : await response.json().catch(() => null);
+    if (response.status === 401 && path.startsWith("/admin")) signedOut("Token tidak berlaku.");
+    if (!response.ok) throw new ApiFailure(response.status, body);
+    return body;
+  }
+
+  // -- token --------------------------------------------------------------------------
+
+  async function signIn() {
+    if (!token()) return signedOut("");
+    try {
+      const me = await call("/admin/me");
+      say("token-status", "Masuk sebagai " + me.name + ".", "ok");
+      $("token-form").hidden = true;
+      $("logout").hidden = false;
+      $("staff-tools").hidden = false;
+      await loadReference();
+      loadAudit(true);
+    } catch (error) {
+      if (error.status !== 401) say("token-status", error.message, "bad");
+    }
+  }
+
+  function signedOut(message) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    $("token-form").hidden = false;
+    $("logout").hidden = true;
+    $("staff-tools").hidden = true;
+    say("token-status", message, message ? "bad" : "");
+  }
+
+  // -- reference lists for the forms ---------------------------------------------------
+
+  let referenceLoaded = false;
+  async function loadReference() {
+    if (referenceLoaded) return;
+    const [categories, districts, rubrics] = await Promise.all([
+      call("/categories"), call("/districts"), call("/rubrics")]);
+    const category = $("category-select");
+    category.replaceChildren(el("option", "— pilih —", { value: "" }));
+    for (const item of categories.items) category.append(el("option", item.label, { value: item.slug }));
+    const kelurahan = $("kelurahan-select");
+    kelurahan.replaceChildren(el("option", "— pilih —", { value: "" }));
+    for (const kecamatan of districts.items) {
+      const group = el("optgroup", null, { label: "Kec. " + kecamatan.name });
+      for (const item of kecamatan.kelurahan) group.append(el("option", item.name, { value: item.slug }));
+      kelurahan.append(group);
+    }
+    const rubric = $("rubric-select");
+    rubric.replaceChildren();
+    for (const item of rubrics.items) rubric.append(el("option", item.label, { value: item.slug }));
+    $("featured-on").value = new Date().toISOString().slice(0, 10);
+    referenceLoaded = true;
+  }
+
+  // -- 1. appearance ------------------------------------------------------------------
+
+  function choose(business) {
+    chosen = business.slug;
+    $("chosen-business").textContent = business.name + " (" + business.slug + ")";
+    $("feature-submit").disabled = false;
+  }
+
+  async function findBusinesses(event) {
+    event.preventDefault();
+    const q = $("find-input").value.trim();
+    const list = $("find-results");
+    list.replaceChildren();
+    try {
+      const page = await call("/admin/businesses?per_page=10&q=" + encodeURIComponent(q));
+      if (!page.items.length) list.append(el("li", "Tidak ditemukan. Buat usaha baru di bawah."));
+      for (const business of page.items) {
+        const item = el("li");
+        const label = el("span", business.name + " · " + business.kelurahan + " · " + business.category);
+        const button = el("button", "Pilih", { type: "button", class: "secondary" });
+        button.addEventListener("click", () => choose(business));
+        item.append(label, button);
+        list.append(item);
+      }
+    } catch (error) {
+      list.append(el("li", error.message));
+    }
+  }
+
+  function formValues(form) {
+    const values = {};
+    for (const [key, value] of new FormData(form).entries()) {
+      if (String(value).trim() !== "") values[key] = String(value).trim();
+    }
+    return values;
+  }
+
+  async function createBusiness(event) {
+    event.preventDefault();
+    const values = formValues(event.target);
+    if (values.products) values.products = values.products.split(";").map((p) => p.trim()).filter(Boolean);
+    try {
+      const business = await call("/admin/businesses", { method: "POST", json: values });
+      choose(business);
+      event.target.reset();
+      $("new-business").open = false;
+      say("appearance-status", "Usaha " + business.name + " dibuat dan dipilih.", "ok");
+      loadAudit(true);
+    } catch (error) {
+      say("appearance-status", error.message, "bad");
+    }
+  }
+
+  async function addFeature(event) {
+    event.preventDefault();
+    if (!chosen) return;
+    const values = formValues(event.target);
+    if (values.reach) values.reach = Number(values.reach);
+    try {
+      const feature = await call("/admin/businesses/" + encodeURIComponent(chosen) + "/features",
+        { method: "POST", json: values });
+      say("appearance-status", "Tampilan " + feature.rubric + " tanggal " + feature.featured_on +
+        " ditambahkan untuk " + feature.business + ".", "ok");
+      loadAudit(true);
+    } catch (error) {
+      say("appearance-status", error.message, "bad");
+    }
+  }
+
+  // -- 2. upload ----------------------------------------------------------------------
+
+  async function sendFile(dryRun) {
+    const form = new FormData();
+    form.append("file", pendingFile, pendingFile.name);
+    return call("/admin/imports" + (dryRun ? "?dry_run=1" : ""), { method: "POST", body: form });
+  }
+
+  function showReport(report) {
+    $("upload-report").hidden = false;
+    $("upload-summary").textContent = (report.dry_run ? "Uji coba, belum ada yang disimpan. " : "Tersimpan. ") +
+      report.summary;
+    const counts = $("upload-counts");
+    counts.replaceChildren();
+    for (const [key, label] of COUNTS) {
+      const row = el("tr");
+      row.append(el("th", label, { scope: "row" }), el("td", report[key]));
+      counts.append(row);
+    }
+    const errors = $("upload-errors");
+    errors.replaceChildren();
+    for (const error of report.errors) {
+      const row = el("tr");
+      row.append(el("td", error.line), el("td", error.column), el("td", error.reason));
+      errors.append(row);
+    }
+    $("upload-errors-table").hidden = $("upload-errors-title").hidden = !report.errors.length;
+    const warnings = $("upload-warnings");
+    warnings.replaceChildren();
+    for (const warning of report.warnings) warnings.append(el("li", warning));
+    $("upload-confirm").hidden = !report.dry_run;
+  }
+
+  async function checkUpload(event) {
+    event.preventDefault();
+    pendingFile = $("upload-file").files[0] || null;
+    if (!pendingFile) return;
+    say("upload-status", "Memeriksa " + pendingFile.name + " …");
+    try {
+      showReport(await sendFile(true));
+      say("upload-status", "Periksa laporan di atas, lalu tekan “Impor sekarang”.");
+    } catch (error) {
+      $("upload-report").hidden = true;
+      say("upload-status", error.message, "bad");
+    }
+  }
+
+  async function confirmUpload() {
+    if (!pendingFile) return;
+    $("upload-confirm").disabled = true;
+    say("upload-status", "Mengimpor " + pendingFile.name + " …");
+    try {
+      showReport(await sendFile(false));
+      say("upload-status", "Impor selesai; pencarian sudah memuat perubahan.", "ok");
+      pendingFile = null;
+      loadAudit(true);
+    } catch (error) {
+      say("upload-status", error.message, "bad");
+    } finally {
+      $("upload-confirm").disabled = false;
+    }
+  }
+
+  // -- 3. reindex ---------------------------------------------------------------------
+
+  function showJob(job) {
+    const bar = $("reindex-progress");
+    bar.hidden = false;
+    bar.value = job.progress;
+    const percent = Math.round(job.progress * 100);
+    if (job.state === "running") {
+      say("reindex-status", "Sedang membangun: " + job.done + " dari " + job.total + " usaha (" + percent + "%).");
+    } else if (job.state === "done") {
+      say("reindex-status", "Selesai: " + job.done + " usaha diindeks.", "ok");
+    } else {
+      say("reindex-status", "Gagal: " + (job.error || "tidak diketahui"), "bad");
+    }
+  }
+
+  async function startReindex() {
+    const button = $("reindex-start");
+    button.disabled = true;
+    try {
+      let job = await call("/admin/reindex", { method: "POST" });
+      showJob(job);
+      while (job.state === "running") {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        job = await call("/admin/jobs/" + job.id);
+        showJob(job);
+      }
+      loadAudit(true);
+    } catch (error) {
+      say("reindex-status", error.status === 409
+        ? "Pembangunan ulang lain sedang berjalan; tunggu sampai selesai." : error.message, "bad");
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // -- 4. audit log -------------------------------------------------------------------
+
+  function describe(entry) {
+    if (entry.action === "import" && entry.after) return entry.after.summary || "";
+    const record = entry.after || entry.before;
+    const label = (r) => r.name || [r.rubric, r.featured_on].filter(Boolean).join(" ");
+    if (!entry.before && record) return "baru: " + label(record);
+    if (!entry.after && record) return "dihapus: " + label(record);
+    const changed = Object.keys(entry.after)
+      .filter((key) => JSON.stringify(entry.before[key]) !== JSON.stringify(entry.after[key]));
+    return changed.map((key) => key + ": " + JSON.stringify(entry.before[key]) + " → " +
+      JSON.stringify(entry.after[key])).join("; ");
+  }
+
+  async function loadAudit(fresh) {
+    if (fresh) auditPage = 1;
+    try {
+      const page = await call("/admin/audit?per_page=20&page=" + auditPage);
+      const rows = $("audit-rows");
+      if (fresh) rows.replaceChildren();
+      for (const entry of page.items) {
+        const row = el("tr");
+        row.append(el("td", entry.at.replace("T", " ").slice(0, 19)), el("td", entry.actor),
+          el("td", ACTIONS[entry.action] || entry.action), el("td", entry.target || ""),
+          el("td", describe(entry)));
+        rows.append(row);
+      }
+      $("audit-more").hidden = !page.links.next;
+    } catch (error) {
+      say("token-status", error.message, "bad");
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("token-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      sessionStorage.setItem(TOKEN_KEY, $("token-input").value.trim());
+      $("token-input").value = "";
+      signIn();
+    });
+    $("logout").addEventListener("click", () => signedOut("Anda sudah keluar."));
+    $("find-form").addEventListener("submit", findBusinesses);
+    $("business-form").addEventListener("submit", createBusiness);
+    $("feature-form").addEventListener("submit", addFeature);
+    $("upload-form").addEventListener("submit", checkUpload);
+    $("upload-confirm").addEventListener("click", confirmUpload);
+    $("reindex-start").addEventListener("click", startReindex);
+    $("audit-refresh").addEventListener("click", () => loadAudit(true));
+    $("audit-more").addEventListener("click", () => { auditPage += 1; loadAudit(false); });
+    signIn();
+  });
+})();

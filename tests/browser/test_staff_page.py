@@ -1,0 +1,148 @@
+"""The staff page in real headless Chromium: token, this week's appearance, upload with a
+dry run, reindex progress and the audit log, against a live werkzeug server."""
+
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from directory import auth, services
+
+from ..conftest import make_app
+from ..staff_helpers import generate_businesses
+
+SHEET = ("tanggal;rubrik;nama_usaha;kategori;kecamatan;kelurahan;produk\n"
+         "06/06/2025;umkm-of-the-week;Pecel Madiun Mbok Sum;kuliner;Klojen;Kauman;pecel\n"
+         "13/06/2025;umkm-of-the-week;Tanpa Kategori;;Klojen;Kauman;x\n")
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def staff_app(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        services.import_file(DATA / "businesses.csv")
+        generate_businesses(800)  # a reindex long enough to watch its progress
+        services.reindex()
+    yield app
+    app.extensions["search"].close()
+
+
+@pytest.fixture
+def client(staff_app):
+    return staff_app.test_client()
+
+
+@pytest.fixture
+def server(staff_app):
+    with staff_app.app_context():
+        token = auth.create_token("ani")
+    http = make_server("127.0.0.1", 0, staff_app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{http.server_port}", token
+    finally:
+        http.shutdown()
+        thread.join(timeout=10)
+        http.server_close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh context on the session's Chromium; records errors and failed requests."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="id-ID")
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.on("console", lambda message: message.type == "error"
+            and not message.text.startswith("Failed to load resource")
+            and page.problems.append(message.text))
+    page.on("response", lambda response: response.status >= 400
+            and page.problems.append(f"{response.status} {response.url}"))
+    yield page
+    context.close()
+
+
+def wait_text(page, selector: str, text: str, timeout: float = 20_000) -> None:
+    # expect() polls from Playwright's side: wait_for_function would need 'unsafe-eval'.
+    expect(page.locator(selector)).to_contain_text(text, timeout=timeout)
+
+
+def text_of(page, selector: str) -> str:
+    return page.locator(selector).text_content() or ""
+
+
+def test_staff_page_in_chromium_token_appearance_upload_reindex_audit(
+        page, server, client, tmp_path, screenshots):
+    base, token = server
+    page.goto(base + "/staff")
+    assert page.locator("#staff-tools").is_hidden()
+
+    page.fill("#token-input", "salah")
+    page.click("#token-form button")
+    wait_text(page, "#token-status", "Token")
+    page.fill("#token-input", token)
+    page.click("#token-form button")
+    page.wait_for_selector("#staff-tools:not([hidden])")
+    assert "Masuk sebagai ani" in text_of(page, "#token-status")
+    assert page.evaluate("sessionStorage.getItem('staffToken')") == token
+
+    # An existing business, found by search, gets this week's appearance.
+    page.fill("#find-input", "rawon")
+    page.click("#find-form button")
+    page.click("#find-results button")
+    assert "Rawon Pak Darmo" in text_of(page, "#chosen-business")
+    page.select_option("#rubric-select", "umkm-of-the-week")
+    page.fill("#featured-on", "2025-06-06")
+    page.fill("#feature-form input[name=post_url]", "https://www.instagram.com/p/BARU1/")
+    page.click("#feature-submit")
+    wait_text(page, "#appearance-status", "ditambahkan")
+    years = client.get("/api/v1/businesses?year=2025").json["items"]
+    assert [item["slug"] for item in years] == ["rawon-pak-darmo"]
+
+    # A new business, created from the page; its name is shown as text, never as HTML.
+    page.click("#new-business summary")
+    page.fill("#business-form input[name=name]", "Es Campur <b>Tebal</b>")
+    page.select_option("#category-select", "kuliner")
+    page.select_option("#kelurahan-select", "kauman")
+    page.fill("#business-form input[name=products]", "es campur; es teler")
+    page.click("#business-form button")
+    wait_text(page, "#appearance-status", "dibuat")
+    assert "Es Campur <b>Tebal</b>" in text_of(page, "#chosen-business")
+    assert page.locator("#chosen-business b").count() == 0
+    page.click("#feature-submit")
+    wait_text(page, "#appearance-status", "es-campur-b-tebal-b")
+    assert client.get("/api/v1/businesses?q=teler").json["total"] == 1
+
+    # Upload: the dry run reports and writes nothing; confirming imports.
+    sheet = tmp_path / "minggu-ini.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    page.set_input_files("#upload-file", str(sheet))
+    page.click("#upload-form button")
+    page.wait_for_selector("#upload-confirm:not([hidden])")
+    assert "Uji coba" in text_of(page, "#upload-summary")
+    assert "is required" in text_of(page, "#upload-errors")
+    assert client.get("/api/v1/businesses?q=pecel").json["total"] == 0
+    page.click("#upload-confirm")
+    wait_text(page, "#upload-status", "Impor selesai")
+    assert client.get("/api/v1/businesses?q=pecel").json["total"] == 1
+
+    # Reindex: the progress is shown while it runs, then the result.
+    page.click("#reindex-start")
+    wait_text(page, "#reindex-status", "Sedang membangun")
+    wait_text(page, "#reindex-status", "Selesai", timeout=60_000)
+    assert page.eval_on_selector("#reindex-progress", "bar => bar.value") == 1
+    assert "813 usaha diindeks" in text_of(page, "#reindex-status")
+
+    # The audit log lists what was done, newest first.
+    page.click("#audit-refresh")
+    wait_text(page, "#audit-rows", "bangun ulang indeks")
+    audit = text_of(page, "#audit-rows")
+    for action in ("tampilan ditambah", "usaha dibuat", "impor berkas"):
+        assert action in audit
+    page.screenshot(path=str(screenshots / "staff-page.png"), full_page=True)
+    assert page.problems == [f"401 {base}/api/v1/admin/me"], page.problems  # the wrong token
