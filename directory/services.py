@@ -6,6 +6,7 @@ leaves no ghost document.
 
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import extract, func, select
@@ -193,3 +194,12 @@ def features_timeline(rubric_slugs: list[str], years: list[int], page: int,
         .order_by(Feature.featured_on.desc(), Feature.id.desc())
         .limit(per_page).offset((page - 1) * per_page))
     return list(rows), total
+
+
+def matching_ids(request: SearchRequest) -> list[int]:
+    """Return the ids of every business that matches `request`, ascending (for exports)."""
+    index = get_index()
+    first = index.search(replace(request, page=1, per_page=1))
+    if not first.total:
+        return []
+    return sorted(index.search(replace(request, page=1, per_page=first.total)).ids)
