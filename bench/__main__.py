@@ -1,6 +1,6 @@
-"""Run every benchmark: `make bench`."""
+"""Run every benchmark: `make bench` (`python -m bench`)."""
 
-from . import core
+from . import core, exports
 
-for bench in (core,):
+for bench in (core, exports):
     bench.run()

@@ -62,8 +62,7 @@ def run(sizes=SIZES) -> None:
                 reindexed = time.perf_counter() - start
                 client = app.test_client()
                 search = statistics.median(_median_ms(
-                    lambda q=q, client=client: client.get("/api/v1/businesses",
-                                                          query_string={"q": q}))
+                    lambda q=q, c=client: c.get("/api/v1/businesses", query_string={"q": q}))
                     for q in QUERIES)
 
                 def like(q):

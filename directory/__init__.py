@@ -27,6 +27,21 @@ def default_config(instance_path: str) -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
+        # Public reads: browsers and proxies may keep an answer this long, then revalidate.
+        "HTTP_CACHE_MAX_AGE": 300,
+        # "*" or a comma-separated list of origins whose scripts may read the public API.
+        "CORS_ORIGINS": "*",
+        # Per client (IP address) over the whole public API; exports have their own budget.
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_APPLICATION": "300 per minute",
+        "RATELIMIT_EXPORT": "30 per hour",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # A file every worker shares; redis://host:6379 when running on several machines.
+        "RATELIMIT_STORAGE_URI": "sqlite:///" + os.path.join(instance_path, "ratelimit.sqlite3"),
+        # Set to the number of proxies in front of the app so the client's address is used.
+        "PROXY_FIX_X_FOR": 0,
+        "DATA_LICENCE_NAME": "CC BY 4.0",
+        "DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/",
     }
 
 
@@ -40,13 +55,30 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     app.json.sort_keys = False  # keep fields in the schemas' order: easier to read
 
-    from . import admin, api, cli, errors, index_health, models, search, web
+    from . import (
+        admin,
+        api,
+        cli,
+        cors,
+        errors,
+        http_cache,
+        index_health,
+        models,
+        ratelimit,
+        search,
+        statspage,
+        web,
+    )
 
     models.init_app(app)
     search.init_app(app)
     api.init_app(app)
     admin.init_app(app)  # staff API under /api/v1/admin and the /staff page
     app.register_blueprint(web.bp)  # the citizen's pages: /, /static/..., /b/<slug>
+    statspage.init_app(app)
+    ratelimit.init_app(app)
+    http_cache.init_app(app)
+    cors.init_app(app)
     errors.init_app(app)  # after the API: its handlers replace flask-smorest's
     cli.init_app(app)
     index_health.init_app(app)

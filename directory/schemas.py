@@ -10,6 +10,23 @@ def _slugs(kind: str) -> set[str]:
     return {item["slug"] for item in reference_data()[kind]}
 
 
+def _spellings(kind: str) -> list[str]:
+    """Return the documented values of a place filter: every slug, name and other spelling.
+
+    The API also accepts them in any case (and kelurahan without spaces or hyphens); the
+    list is what the OpenAPI document offers clients and test generators.
+    """
+    places = reference_data()["kecamatan"]
+    if kind == "kelurahan":
+        places = [kel for kecamatan in places for kel in kecamatan["kelurahan"]]
+    return sorted({v for p in places for v in (p["slug"], p["name"], *p.get("also_written", ()))})
+
+
+def _one_of(values) -> fields.String:
+    # Documented as an enum; the @validates below give one readable message for all values.
+    return fields.String(metadata={"enum": sorted(values)})
+
+
 class PageArgs(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -23,13 +40,13 @@ class BusinessSearchArgs(PageArgs):
 
     q = fields.String(load_default="", validate=validate.Length(max=200),
                       metadata={"description": "Words to search for (plain text, max 200)"})
-    category = fields.List(fields.String(), load_default=list,
+    category = fields.List(_one_of(_slugs("categories")), load_default=list,
                            metadata={"description": "Category slug; repeat to OR"})
-    district = fields.List(fields.String(), load_default=list,
+    district = fields.List(_one_of(_spellings("kecamatan")), load_default=list,
                            metadata={"description": "Kecamatan, any case; repeat to OR"})
-    kelurahan = fields.List(fields.String(), load_default=list,
+    kelurahan = fields.List(_one_of(_spellings("kelurahan")), load_default=list,
                             metadata={"description": "Kelurahan, any spelling; repeat to OR"})
-    rubric = fields.List(fields.String(), load_default=list,
+    rubric = fields.List(_one_of(_slugs("rubrics")), load_default=list,
                          metadata={"description": "Rubric slug; repeat to OR"})
     year = fields.List(fields.Integer(validate=validate.Range(min=2000, max=2100)),
                        load_default=list, metadata={"description": "Featured in this year"})

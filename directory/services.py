@@ -5,6 +5,8 @@ leaves no ghost document.
 """
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import extract, func, select
@@ -72,14 +74,17 @@ def index_businesses(ids: Iterable[int]) -> None:
     # Before touching the live release: a rebuild running now replays these after its switch.
     index.note_changed(ids)
     live = set()
-    for start in range(0, len(ids), INDEX_BATCH):
-        chunk = sorted(ids)[start:start + INDEX_BATCH]
-        documents = list(_documents(chunk))
-        live.update(int(d["id"]) for d in documents)
-        index.upsert(documents)
-    gone = ids - live
-    if gone:
-        index.delete(gone)
+    # One writer for every batch: a commit per batch re-merges segments (measured: importing
+    # 10,000 businesses took 59 s with a commit per batch of 500, 28 s with one commit).
+    with nullcontext() if index.is_writing() else index.writing():
+        for start in range(0, len(ids), INDEX_BATCH):
+            chunk = sorted(ids)[start:start + INDEX_BATCH]
+            documents = list(_documents(chunk))
+            live.update(int(d["id"]) for d in documents)
+            index.upsert(documents)
+        gone = ids - live
+        if gone:
+            index.delete(gone)
 
 
 def _documents_in_batches() -> Iterable[dict]:
@@ -195,3 +200,12 @@ def features_timeline(rubric_slugs: list[str], years: list[int], page: int,
         .order_by(Feature.featured_on.desc(), Feature.id.desc())
         .limit(per_page).offset((page - 1) * per_page))
     return list(rows), total
+
+
+def matching_ids(request: SearchRequest) -> list[int]:
+    """Return the ids of every business that matches `request`, ascending (for exports)."""
+    index = get_index()
+    first = index.search(replace(request, page=1, per_page=1))
+    if not first.total:
+        return []
+    return sorted(index.search(replace(request, page=1, per_page=first.total)).ids)

@@ -2,12 +2,20 @@
 
 from flask_smorest import Api
 
-from . import businesses, features, places, suggest
+from . import businesses, docs, exports, features, places, spec, stats, suggest
 
-api = Api()
+
+class DirectoryApi(Api):
+    ERROR_SCHEMA = spec.ErrorSchema  # every documented error answer has the project's shape
+
+
+api = DirectoryApi(spec_kwargs={"extra_plugins": [spec.ErrorResponsesPlugin()]})
 
 
 def init_app(app) -> None:
     api.init_app(app)
-    for blueprint in (businesses.blp, places.blp, features.blp, suggest.blp):
+    spec.document(api)
+    for blueprint in (businesses.blp, places.blp, features.blp, stats.blp, exports.blp,
+                      suggest.blp):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
+    app.register_blueprint(docs.bp)

@@ -220,6 +220,10 @@ class WhooshIndex:
             ix.close()
         held.stale = self.release_id() != release
 
+    def is_writing(self) -> bool:
+        """Return whether this thread holds the writer (inside `writing()`)."""
+        return getattr(self._local, "held", None) is not None
+
     def upsert(self, documents: Iterable[dict]) -> int:
         """Add or replace documents by id in the live index."""
         held = getattr(self._local, "held", None)

@@ -90,6 +90,8 @@ def live_server(tmp_path_factory):
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'directory.sqlite3'}",
         "SEARCH_INDEX_DIR": str(tmp / "index"),
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp / 'ratelimit.sqlite3'}",
     })
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output

@@ -1,0 +1,68 @@
+"""What the OpenAPI document says beyond the views: the error shape, limits, security.
+
+Every operation refers to the one error body for its 4xx/5xx answers; public reads also
+document 304 and 429, and every /api/v1/admin operation needs the staff's bearer token.
+"""
+
+from apispec import BasePlugin
+from marshmallow import Schema, fields
+
+from ..http_cache import ADMIN_PREFIX, is_public_path
+
+BEARER = "bearerAuth"
+ERROR_REF = {"$ref": "#/components/schemas/Error"}  # ErrorSchema, as flask-smorest names it
+
+
+class ErrorDetailSchema(Schema):
+    status = fields.Integer(required=True, metadata={"description": "The HTTP status"})
+    code = fields.String(required=True, metadata={"description": "e.g. not_found"})
+    message = fields.String(required=True, metadata={"description": "For people"})
+    fields_ = fields.Dict(
+        data_key="fields", keys=fields.String(), values=fields.Raw(),
+        metadata={"description": "Only when parameters or body fields are at fault: "
+                                 "field name -> messages"})
+
+
+class ErrorSchema(Schema):
+    """The one shape of every error the API answers."""
+
+    error = fields.Nested(ErrorDetailSchema, required=True)
+
+
+RATE_LIMITED = {
+    "description": "Too many requests from this client; try again after Retry-After seconds",
+    "headers": {"Retry-After": {"description": "Seconds to wait",
+                                "schema": {"type": "integer"}}},
+    "content": {"application/json": {"schema": ErrorSchema}},
+}
+
+
+class ErrorResponsesPlugin(BasePlugin):
+    """Add the answers every operation can give, whatever its view declares."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for method, operation in (operations or {}).items():
+            responses = operation.setdefault("responses", {})
+            if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
+                operation.setdefault("security", [{BEARER: []}])
+                responses.setdefault(401, "UNAUTHORIZED")
+            elif is_public_path(path):
+                responses.setdefault(429, "RATE_LIMITED")
+                if method in ("get", "head"):
+                    responses.setdefault(304, "NOT_MODIFIED")
+            if "{" in path:
+                responses.setdefault(404, "NOT_FOUND")
+            responses.setdefault(500, "INTERNAL_SERVER_ERROR")
+            responses.setdefault("default", "DEFAULT_ERROR")
+            for code, response in responses.items():
+                # An error a view declared with a description only still has the one body.
+                if (str(code)[0] in "45" and isinstance(response, dict)
+                        and "content" not in response and "$ref" not in response):
+                    response["content"] = {"application/json": {"schema": ERROR_REF}}
+
+
+def document(api) -> None:
+    """Register the components the plugin refers to."""
+    api.spec.components.response("RATE_LIMITED", RATE_LIMITED)
+    # The bearer scheme itself is declared by directory.admin, beside the routes it guards.
+    api.spec.options.setdefault("servers", [{"url": "/"}])

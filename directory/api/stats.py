@@ -1,0 +1,86 @@
+"""GET /stats: counts of businesses and appearances by place, category, rubric and time."""
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from .. import stats
+
+blp = Blueprint("stats", __name__, description="Counts for journalists and charts")
+
+
+
+def _businesses():
+    return fields.Integer(metadata={"description": "Live businesses"})
+
+
+def _appearances():
+    return fields.Integer(metadata={"description": "Appearances in the rubrics"})
+
+
+class TotalsSchema(Schema):
+    businesses = fields.Integer()
+    fictional_businesses = fields.Integer(metadata={"description": "Made-up sample records"})
+    appearances = fields.Integer()
+    first_featured_on = fields.Date(allow_none=True)
+    last_featured_on = fields.Date(allow_none=True)
+
+
+class KecamatanCountSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+    businesses = _businesses()
+    appearances = _appearances()
+    appearances_by_year = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class KelurahanCountSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+    kecamatan = fields.String(metadata={"description": "Slug of its kecamatan"})
+    businesses = _businesses()
+    appearances = _appearances()
+
+
+class CategoryCountSchema(Schema):
+    slug = fields.String()
+    label = fields.String()
+    label_en = fields.String()
+    businesses = _businesses()
+    appearances = _appearances()
+
+
+class RubricCountSchema(Schema):
+    slug = fields.String()
+    label = fields.String()
+    businesses = _businesses()
+    appearances = _appearances()
+
+
+class YearCountSchema(Schema):
+    year = fields.Integer()
+    businesses = _businesses()
+    appearances = _appearances()
+
+
+class MonthCountSchema(Schema):
+    month = fields.String(metadata={"description": "YYYY-MM"})
+    appearances = fields.Integer()
+    by_rubric = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class StatsSchema(Schema):
+    totals = fields.Nested(TotalsSchema)
+    by_kecamatan = fields.List(fields.Nested(KecamatanCountSchema))
+    by_kelurahan = fields.List(fields.Nested(KelurahanCountSchema))
+    by_category = fields.List(fields.Nested(CategoryCountSchema))
+    by_rubric = fields.List(fields.Nested(RubricCountSchema))
+    by_year = fields.List(fields.Nested(YearCountSchema))
+    by_month = fields.List(fields.Nested(MonthCountSchema, metadata={
+        "description": "Every month from the first appearance to the last, zeros included"}))
+
+
+@blp.route("/stats")
+@blp.response(200, StatsSchema)
+def get_stats():
+    """Count businesses and appearances by kecamatan, kelurahan, category, rubric, year, month."""
+    return stats.stats()

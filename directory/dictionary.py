@@ -1,0 +1,122 @@
+"""The data dictionary of the exports: every field, its type and meaning (id + en), licence.
+
+Served at /api/v1/export/dictionary; docs/journalists.md explains the same in prose.
+"""
+
+from .exports import BUSINESS_COLUMNS, FEATURE_COLUMNS
+
+# name -> (type, Bahasa Indonesia, English)
+FIELDS = {
+    "slug": ("text", "Pengenal tetap usaha (huruf kecil ASCII dan tanda hubung); tidak berubah.",
+             "Stable id of the business (lowercase ASCII and hyphens); never changes."),
+    "name": ("text", "Nama usaha seperti di unggahan.", "Business name as posted."),
+    "owner": ("text or empty", "Nama pemilik.", "Owner's name."),
+    "category": ("text (slug)", "Kategori usaha, slug dari /api/v1/categories.",
+                 "Business category, a slug from /api/v1/categories."),
+    "category_label": ("text", "Nama kategori.", "Category name."),
+    "district": ("text", "Kecamatan di Kota Malang.", "Kecamatan (district) in Kota Malang."),
+    "district_slug": ("text (slug)", "Slug kecamatan.", "Slug of the kecamatan."),
+    "kelurahan": ("text", "Kelurahan (ejaan resmi).", "Kelurahan (urban village), official "
+                  "spelling."),
+    "kelurahan_slug": ("text (slug)", "Slug kelurahan.", "Slug of the kelurahan."),
+    "address": ("text or empty", "Alamat jalan.", "Street address."),
+    "products": ("list of text; in CSV separated by '; '", "Produk yang disebut di unggahan.",
+                 "Products named in the post."),
+    "description": ("text or empty", "Teks unggahan tentang usaha ini.",
+                    "The post's text about the business."),
+    "instagram": ("text or empty", "Akun Instagram tanpa '@'.", "Instagram handle without '@'."),
+    "whatsapp": ("text or empty", "Nomor WhatsApp dalam bentuk +62...",
+                 "WhatsApp number as +62..."),
+    "website": ("URL or empty", "Situs atau halaman toko daring.", "Website or online shop page."),
+    "established": ("integer or empty", "Tahun usaha berdiri.", "Year the business started."),
+    "fictional": ("boolean (true/false)", "true untuk data contoh rekaan, bukan usaha nyata.",
+                  "true for made-up sample data, not a real business."),
+    "created_at": ("date-time (UTC)", "Waktu data masuk direktori.",
+                   "When the record entered the directory."),
+    "updated_at": ("date-time (UTC)", "Waktu data usaha terakhir berubah.",
+                   "When the business's details last changed."),
+    "url": ("path", "Alamat data ini di API.", "Where this record is in the API."),
+    "appearances": ("integer", "Jumlah penampilan di rubrik.", "Number of appearances in the "
+                    "rubrics."),
+    "first_featured_on": ("date (YYYY-MM-DD)", "Tanggal penampilan pertama.",
+                          "Date of the first appearance."),
+    "last_featured_on": ("date (YYYY-MM-DD)", "Tanggal penampilan terakhir.",
+                         "Date of the latest appearance."),
+    "rubrics": ("list of slugs; in CSV separated by '; '", "Rubrik tempat usaha ini tampil.",
+                "Rubrics the business appeared in."),
+    "latest_post_url": ("URL or empty", "Tautan unggahan terbaru.", "Link to the latest post."),
+    "featured_on": ("date (YYYY-MM-DD)", "Tanggal unggahan.", "Date of the post."),
+    "rubric": ("text (slug)", "Rubrik: umkm-of-the-week, ekraf-of-the-week atau "
+               "kuliner-legendaris.", "Rubric: umkm-of-the-week, ekraf-of-the-week or "
+               "kuliner-legendaris."),
+    "post_url": ("URL or empty", "Tautan ke unggahan di media sosial Pemkot.",
+                 "Link to the post on the city's social media."),
+    "reach": ("integer or empty", "Jumlah akun yang dijangkau unggahan (insight platform).",
+              "Accounts the post reached (platform insights)."),
+    "features": ("list of objects {rubric, featured_on, post_url, reach}, newest first",
+                 "Setiap penampilan di rubrik.", "Every appearance in the rubrics."),
+}
+
+JSON_FIELDS = ("slug", "name", "owner", "category", "category_label", "district",
+               "district_slug", "kelurahan", "kelurahan_slug", "address", "products",
+               "description", "instagram", "whatsapp", "website", "established", "fictional",
+               "created_at", "updated_at", "url", "features")
+
+EXPORTS = (
+    ("/api/v1/export/businesses.csv", "text/csv", BUSINESS_COLUMNS,
+     "Satu baris per usaha.", "One row per business."),
+    ("/api/v1/export/features.csv", "text/csv", FEATURE_COLUMNS,
+     "Satu baris per penampilan, dalam format impor staf.",
+     "One row per appearance, in the staff import format."),
+    ("/api/v1/export/businesses.ndjson", "application/x-ndjson", JSON_FIELDS,
+     "Satu objek JSON per baris, per usaha.", "One JSON object per line, one per business."),
+    ("/api/v1/export/businesses.json", "application/json", JSON_FIELDS,
+     "Satu dokumen JSON {meta, items}.", "One JSON document {meta, items}."),
+)
+
+
+def _field(name: str) -> dict:
+    kind, meaning_id, meaning_en = FIELDS[name]
+    return {"name": name, "type": kind, "id": meaning_id, "en": meaning_en}
+
+
+def about(config) -> dict:
+    """Return the licence, source and caveats that travel with every export."""
+    return {
+        "title": "Direktori UMKM Kota Malang",
+        "source": {
+            "id": "Unggahan rubrik UMKM of The Week, Ekraf of The Week dan Kuliner Legendaris "
+                  "di media sosial Pemerintah Kota Malang.",
+            "en": "The City of Malang government's social-media posts in its rubrics UMKM of "
+                  "The Week, Ekraf of The Week and Kuliner Legendaris.",
+        },
+        "licence": {"name": config["DATA_LICENCE_NAME"], "url": config["DATA_LICENCE_URL"]},
+        "fictional": {
+            "id": "Data contoh (fictional = true) adalah rekaan: nama, nomor dan alamatnya "
+                  "bukan usaha nyata.",
+            "en": "Sample data (fictional = true) is made up: its names, numbers and "
+                  "addresses are not real businesses.",
+        },
+        "updates": {
+            "id": "Berubah setiap kali staf mengimpor unggahan baru, biasanya sekali seminggu.",
+            "en": "Changes whenever staff import new posts, usually once a week.",
+        },
+    }
+
+
+def dictionary(config) -> dict:
+    return {
+        **about(config),
+        "csv": {
+            "encoding": "UTF-8; ?bom=1 adds a byte-order mark for spreadsheets",
+            "delimiter": "comma by default; ?delimiter=semicolon for a spreadsheet set to "
+                         "Indonesian, ?delimiter=tab",
+            "lists": "separated by '; ' inside one cell",
+            "empty": "an empty cell is an unknown value",
+        },
+        "exports": [
+            {"path": path, "content_type": content_type, "id": about_id, "en": about_en,
+             "fields": [_field(name) for name in columns]}
+            for path, content_type, columns, about_id, about_en in EXPORTS
+        ],
+    }

@@ -1,0 +1,259 @@
+"""Open data: every public business and appearance as CSV, NDJSON or JSON, streamed.
+
+Rows are read in keyset batches (`WHERE id > last ORDER BY id LIMIT n`), each a short query
+of its own: memory stays at one batch at any size, and a slow download never holds SQLite's
+read lock (which would block a staff import) for the whole transfer.
+"""
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import exists, extract, func, select
+
+from . import services
+from .models import Business, Category, Feature, Kecamatan, Kelurahan, db
+from .search import SearchRequest
+
+BATCH = 1000
+
+# The staff import format's columns, in its order: features.csv imports back unchanged.
+FEATURE_COLUMNS = ("featured_on", "rubric", "slug", "name", "owner", "category", "district",
+                   "kelurahan", "address", "products", "description", "instagram", "whatsapp",
+                   "website", "post_url", "reach", "established", "fictional")
+BUSINESS_COLUMNS = ("slug", "name", "owner", "category", "district", "kelurahan", "address",
+                    "products", "description", "instagram", "whatsapp", "website",
+                    "established", "appearances", "first_featured_on", "last_featured_on",
+                    "rubrics", "latest_post_url", "fictional", "updated_at")
+DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """The search filters of GET /businesses, already validated (slugs, years as text)."""
+
+    text: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _business_rows():
+    return (select(Business.id, Business.slug, Business.name, Business.owner,
+                   Business.category_slug.label("category"), Category.label.label("category_label"),
+                   Kecamatan.name.label("district"), Kecamatan.slug.label("district_slug"),
+                   Kelurahan.name.label("kelurahan"), Business.kelurahan_slug,
+                   Business.address, Business.products, Business.description,
+                   Business.instagram, Business.whatsapp, Business.website,
+                   Business.established, Business.fictional, Business.created_at,
+                   Business.updated_at)
+            .join(Category, Category.slug == Business.category_slug)
+            .join(Kelurahan, Kelurahan.slug == Business.kelurahan_slug)
+            .join(Kecamatan, Kecamatan.slug == Kelurahan.kecamatan_slug)
+            .where(Business.deleted_at.is_(None)))
+
+
+def _apply_filters(statement, filters: dict[str, tuple[str, ...]]):
+    # The same meaning as the index's keyword filters: values OR, filters AND.
+    if filters.get("category"):
+        statement = statement.where(Business.category_slug.in_(filters["category"]))
+    if filters.get("district"):
+        statement = statement.where(Kelurahan.kecamatan_slug.in_(filters["district"]))
+    if filters.get("kelurahan"):
+        statement = statement.where(Business.kelurahan_slug.in_(filters["kelurahan"]))
+    if filters.get("rubric"):
+        statement = statement.where(exists().where(
+            Feature.business_id == Business.id, Feature.rubric_slug.in_(filters["rubric"])))
+    if filters.get("year"):
+        years = [int(y) for y in filters["year"]]
+        statement = statement.where(exists().where(
+            Feature.business_id == Business.id, extract("year", Feature.featured_on).in_(years)))
+    return statement
+
+
+def business_batches(selection: ExportFilter, batch: int = BATCH) -> Iterator[list]:
+    """Yield the selected live businesses as lists of rows, in id order."""
+    statement = _apply_filters(_business_rows(), selection.filters).order_by(Business.id)
+    if selection.text:
+        # Words need the index (its analyzer); rows still come from the database.
+        ids = services.matching_ids(SearchRequest(text=selection.text,
+                                                  filters=selection.filters))
+        for start in range(0, len(ids), batch):
+            rows = db.session.execute(
+                statement.where(Business.id.in_(ids[start:start + batch]))).all()
+            if rows:
+                yield rows
+        return
+    last = 0
+    while True:
+        rows = db.session.execute(statement.where(Business.id > last).limit(batch)).all()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].id
+
+
+def features_of(business_ids: list[int], filters: dict | None = None) -> dict[int, list]:
+    """Return each business's appearances, oldest first; rubric/year filters apply to them."""
+    filters = filters or {}
+    statement = (select(Feature.business_id, Feature.rubric_slug, Feature.featured_on,
+                        Feature.post_url, Feature.reach)
+                 .where(Feature.business_id.in_(business_ids))
+                 .order_by(Feature.business_id, Feature.featured_on, Feature.rubric_slug))
+    if filters.get("rubric"):
+        statement = statement.where(Feature.rubric_slug.in_(filters["rubric"]))
+    if filters.get("year"):
+        statement = statement.where(
+            extract("year", Feature.featured_on).in_([int(y) for y in filters["year"]]))
+    found: dict[int, list] = {}
+    for row in db.session.execute(statement):
+        found.setdefault(row.business_id, []).append(row)
+    return found
+
+
+def _records(selection: ExportFilter, feature_filters: dict | None = None):
+    """Yield (business row, its appearances) batch by batch."""
+    for rows in business_batches(selection):
+        features = features_of([r.id for r in rows], feature_filters)
+        yield [(row, features.get(row.id, [])) for row in rows]
+
+
+# -- CSV -----------------------------------------------------------------------------------
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "; ".join(value)
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat()
+    return str(value)
+
+
+def _defuse(text: str) -> str:
+    # OWASP's advice for files opened in a spreadsheet: a leading ' makes a formula text.
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+class CsvRows:
+    """Turn batches of dicts into encoded CSV chunks, one chunk per batch."""
+
+    def __init__(self, columns, delimiter=",", bom=False):
+        self.columns, self.bom = columns, bom
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\r\n")
+
+    def _take(self) -> bytes:
+        data = self.buffer.getvalue().encode("utf-8")
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return data
+
+    def stream(self, batches: Iterable[list[dict]]) -> Iterator[bytes]:
+        self.writer.writerow(self.columns)
+        yield (b"\xef\xbb\xbf" if self.bom else b"") + self._take()
+        clean = _defuse if self.bom else (lambda text: text)
+        for batch in batches:
+            for record in batch:
+                self.writer.writerow([clean(_text(record[c])) for c in self.columns])
+            yield self._take()
+
+
+def _business_summary(row, features) -> dict:
+    record = row._asdict()
+    record.update(
+        appearances=len(features),
+        first_featured_on=features[0].featured_on if features else None,
+        last_featured_on=features[-1].featured_on if features else None,
+        rubrics=sorted({f.rubric_slug for f in features}),
+        latest_post_url=next((f.post_url for f in reversed(features) if f.post_url), None),
+    )
+    return record
+
+
+def businesses_csv(selection: ExportFilter, delimiter=",", bom=False) -> Iterator[bytes]:
+    batches = ([_business_summary(row, features) for row, features in batch]
+               for batch in _records(selection))
+    return CsvRows(BUSINESS_COLUMNS, delimiter, bom).stream(batches)
+
+
+def features_csv(selection: ExportFilter, delimiter=",", bom=False) -> Iterator[bytes]:
+    """One row per appearance, in the staff import format (it imports back as it is)."""
+    def batches():
+        for batch in _records(selection, selection.filters):
+            yield [{**row._asdict(), "featured_on": f.featured_on, "rubric": f.rubric_slug,
+                    "post_url": f.post_url, "reach": f.reach}
+                   for row, features in batch for f in features]
+    return CsvRows(FEATURE_COLUMNS, delimiter, bom).stream(batches())
+
+
+# -- JSON ----------------------------------------------------------------------------------
+
+def business_record(row, features) -> dict:
+    """The JSON form of one business: typed values, every appearance newest first."""
+    return {
+        "slug": row.slug, "name": row.name, "owner": row.owner,
+        "category": row.category, "category_label": row.category_label,
+        "district": row.district, "district_slug": row.district_slug,
+        "kelurahan": row.kelurahan, "kelurahan_slug": row.kelurahan_slug,
+        "address": row.address, "products": list(row.products or []),
+        "description": row.description, "instagram": row.instagram,
+        "whatsapp": row.whatsapp, "website": row.website, "established": row.established,
+        "fictional": bool(row.fictional),
+        "created_at": _text(row.created_at), "updated_at": _text(row.updated_at),
+        "url": f"/api/v1/businesses/{row.slug}",
+        "features": [{"rubric": f.rubric_slug, "featured_on": f.featured_on.isoformat(),
+                      "post_url": f.post_url, "reach": f.reach} for f in reversed(features)],
+    }
+
+
+def _json_batches(selection: ExportFilter) -> Iterator[list[str]]:
+    for batch in _records(selection):
+        yield [json.dumps(business_record(row, features), ensure_ascii=False)
+               for row, features in batch]
+
+
+def businesses_ndjson(selection: ExportFilter) -> Iterator[bytes]:
+    """One JSON object per line."""
+    for lines in _json_batches(selection):
+        yield ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def businesses_json(selection: ExportFilter, meta: dict) -> Iterator[bytes]:
+    """One JSON document `{"meta": {...}, "items": [...]}`, written piece by piece."""
+    head = json.dumps({"meta": meta}, ensure_ascii=False)[:-1]
+    yield (head + ', "items": [\n').encode("utf-8")
+    separator = ""
+    for lines in _json_batches(selection):
+        yield (separator + ",\n".join(lines)).encode("utf-8")
+        separator = ",\n"
+    yield b"\n]}\n"
+
+
+def businesses_list(selection: ExportFilter) -> list[dict]:
+    """Every record at once, in memory: what streaming avoids (kept for the benchmark)."""
+    return [business_record(row, features)
+            for batch in _records(selection) for row, features in batch]
+
+
+# -- versions ------------------------------------------------------------------------------
+
+def data_version() -> str:
+    """Return a short tag that changes whenever any exported value can have changed."""
+    businesses = db.session.execute(select(
+        func.count(Business.id), func.max(Business.updated_at), func.max(Business.deleted_at),
+        func.max(Business.id))).one()
+    features = db.session.execute(select(
+        func.count(Feature.id), func.max(Feature.id), func.sum(func.coalesce(Feature.reach, 0)),
+        func.sum(func.length(func.coalesce(Feature.post_url, ""))))).one()
+    return hashlib.sha1(repr((tuple(businesses), tuple(features))).encode()).hexdigest()[:20]
+
+
+def generated_at() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()

@@ -1,0 +1,169 @@
+// The Statistik page: charts drawn as inline SVG from GET /api/v1/stats, each with its table.
+// Data only ever becomes text nodes; nothing is parsed as HTML.
+"use strict";
+
+const SVG = "http://www.w3.org/2000/svg";
+const COLOURS = ["#0b5d4b", "#c35a00", "#5a4fcf"]; // also .swatch-0..2 in stats.css
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
+const MONTHS_LONG = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+  "September", "Oktober", "November", "Desember"];
+
+const number = (n) => Number(n).toLocaleString("id-ID");
+
+function svg(tag, attrs, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, String(value));
+  if (text !== undefined) node.textContent = String(text);
+  return node;
+}
+
+function html(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, String(value));
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function monthLabel(month, long) {
+  const [year, m] = month.split("-").map(Number);
+  return (long ? MONTHS_LONG : MONTHS)[m - 1] + " " + year;
+}
+
+// The top of the axis: four whole, round steps (1, 2, 5, 10, 20, 50, ...) above `value`.
+function niceMax(value) {
+  const raw = Math.max(1, value / 4);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((f) => f * power).find((s) => s >= raw);
+  return step * 4;
+}
+
+function chartFrame(id, title, description, width, height) {
+  const root = svg("svg", {viewBox: `0 0 ${width} ${height}`, role: "img",
+    "aria-labelledby": `${id}-title ${id}-desc`});
+  root.append(svg("title", {id: `${id}-title`}, title), svg("desc", {id: `${id}-desc`}, description));
+  return root;
+}
+
+// Stacked columns: one per month, one colour per rubric.
+function monthsChart(stats) {
+  const months = stats.by_month;
+  const rubrics = stats.by_rubric;
+  const width = 900, height = 320, left = 40, bottom = 40, top = 12, right = 10;
+  const plotW = width - left - right, plotH = height - top - bottom;
+  const max = niceMax(Math.max(1, ...months.map((m) => m.appearances)));
+  const root = chartFrame("months", "Penampilan per bulan menurut rubrik",
+    `Grafik batang bertumpuk, ${months.length} bulan; angka lengkapnya ada di tabel di bawah.`,
+    width, height);
+  for (let i = 0; i <= 4; i++) {
+    const value = (max / 4) * i;
+    const y = top + plotH - (value / max) * plotH;
+    root.append(svg("line", {class: "grid", x1: left, x2: width - right, y1: y, y2: y}));
+    root.append(svg("text", {x: left - 6, y: y + 4, "text-anchor": "end"}, number(value)));
+  }
+  const step = plotW / Math.max(1, months.length);
+  const barW = Math.max(1, step * 0.8);
+  months.forEach((month, i) => {
+    const x = left + i * step + (step - barW) / 2;
+    let y = top + plotH;
+    rubrics.forEach((rubric, r) => {
+      const count = month.by_rubric[rubric.slug] || 0;
+      if (!count) return;
+      const h = (count / max) * plotH;
+      y -= h;
+      const bar = svg("rect", {x, y, width: barW, height: h, fill: COLOURS[r % COLOURS.length]});
+      bar.append(svg("title", {}, `${monthLabel(month.month, true)} · ${rubric.label}: ${number(count)}`));
+      root.append(bar);
+    });
+    const [, m] = month.month.split("-").map(Number);
+    if (m === 1 || i === 0) {
+      root.append(svg("text", {x: x + barW / 2, y: height - bottom + 16, "text-anchor": "middle"},
+        monthLabel(month.month, false)));
+    }
+  });
+  root.append(svg("line", {class: "axis", x1: left, x2: width - right, y1: top + plotH, y2: top + plotH}));
+  return root;
+}
+
+// Horizontal bars: one per row, the number at the end of the bar.
+function barsChart(id, title, rows) {
+  const width = 900, rowH = 30, left = 170, right = 70, top = 6;
+  const height = top * 2 + rows.length * rowH;
+  const max = Math.max(1, ...rows.map((row) => row.value));
+  const root = chartFrame(id, title,
+    `Grafik batang, ${rows.length} baris; angka lengkapnya ada di tabel di bawah.`, width, height);
+  rows.forEach((row, i) => {
+    const y = top + i * rowH;
+    const w = ((width - left - right) * row.value) / max;
+    root.append(svg("text", {x: left - 8, y: y + rowH / 2 + 4, "text-anchor": "end"}, row.label));
+    root.append(svg("rect", {x: left, y: y + 5, width: Math.max(w, row.value ? 2 : 0),
+      height: rowH - 10, fill: COLOURS[0]}));
+    root.append(svg("text", {class: "value", x: left + w + 6, y: y + rowH / 2 + 4}, number(row.value)));
+  });
+  return root;
+}
+
+function table(caption, headers, rows) {
+  const head = html("tr", {}, ...headers.map((h, i) =>
+    html("th", {scope: "col", class: i ? "num" : ""}, h)));
+  const body = rows.map((cells) => html("tr", {}, ...cells.map((cell, i) =>
+    i ? html("td", {class: "num"}, cell) : html("th", {scope: "row"}, cell))));
+  return html("table", {}, html("caption", {}, caption), html("thead", {}, head),
+    html("tbody", {}, ...body));
+}
+
+function link(text, href) {
+  return html("a", {href}, text);
+}
+
+function render(stats) {
+  const t = stats.totals;
+  const span = t.first_featured_on
+    ? ` dari ${monthLabel(t.first_featured_on.slice(0, 7), true)} sampai ${monthLabel(t.last_featured_on.slice(0, 7), true)}`
+    : "";
+  document.getElementById("summary").textContent =
+    `${number(t.businesses)} usaha tampil ${number(t.appearances)} kali di rubrik Pemkot Malang${span}.`;
+  if (t.fictional_businesses) {
+    const note = document.getElementById("fictional");
+    note.textContent = `${number(t.fictional_businesses)} usaha di sini adalah data contoh rekaan, bukan usaha nyata.`;
+    note.hidden = false;
+  }
+
+  document.getElementById("chart-months").replaceChildren(monthsChart(stats));
+  document.getElementById("legend-months").replaceChildren(...stats.by_rubric.map((rubric, r) =>
+    html("li", {}, html("span", {class: `swatch swatch-${r % COLOURS.length}`, "aria-hidden": "true"}),
+      `${rubric.label} (${number(rubric.appearances)})`)));
+  document.getElementById("table-months").replaceChildren(table(
+    "Penampilan per bulan menurut rubrik",
+    ["Bulan", ...stats.by_rubric.map((r) => r.label), "Jumlah"],
+    stats.by_month.map((m) => [monthLabel(m.month, true),
+      ...stats.by_rubric.map((r) => number(m.by_rubric[r.slug] || 0)), number(m.appearances)])));
+
+  const kecamatan = stats.by_kecamatan;
+  document.getElementById("chart-kecamatan").replaceChildren(barsChart("kecamatan",
+    "Usaha per kecamatan", kecamatan.map((k) => ({label: k.name, value: k.businesses}))));
+  document.getElementById("table-kecamatan").replaceChildren(table("Usaha per kecamatan",
+    ["Kecamatan", "Usaha", "Penampilan", "Unduh"],
+    kecamatan.map((k) => [k.name, number(k.businesses), number(k.appearances),
+      link("CSV", `/api/v1/export/businesses.csv?district=${encodeURIComponent(k.slug)}&bom=1&delimiter=semicolon`)])));
+
+  const categories = stats.by_category;
+  document.getElementById("chart-category").replaceChildren(barsChart("category",
+    "Usaha per kategori", categories.map((c) => ({label: c.label, value: c.businesses}))));
+  document.getElementById("table-category").replaceChildren(table("Usaha per kategori",
+    ["Kategori", "Usaha", "Penampilan", "Unduh"],
+    categories.map((c) => [c.label, number(c.businesses), number(c.appearances),
+      link("CSV", `/api/v1/export/businesses.csv?category=${encodeURIComponent(c.slug)}&bom=1&delimiter=semicolon`)])));
+}
+
+fetch("/api/v1/stats", {headers: {Accept: "application/json"}})
+  .then((response) => {
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response.json();
+  })
+  .then(render)
+  .catch((error) => {
+    document.getElementById("summary").textContent = `Angka tidak dapat dimuat (${error.message}). Coba muat ulang halaman.`;
+  });

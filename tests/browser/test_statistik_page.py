@@ -1,0 +1,39 @@
+"""The Statistik page in headless Chromium: every chart drawn, its table filled, its link."""
+
+from playwright.sync_api import expect
+
+
+def test_statistik_draws_every_chart_with_its_table_and_export_link(page, screenshots):
+    stats = page.request.get("/api/v1/stats").json()
+    segments = sum(1 for month in stats["by_month"] for n in month["by_rubric"].values() if n)
+    page.goto("/statistik")
+    expect(page.locator("#chart-months svg")).to_be_visible()
+    total = f"{stats['totals']['businesses']} usaha"
+    expect(page.locator("#summary")).to_contain_text(total)
+    expect(page.locator("#fictional")).to_be_visible()
+    # One stacked segment per month and rubric with appearances; one bar per row.
+    expect(page.locator("#chart-months svg rect")).to_have_count(segments)
+    expect(page.locator("#chart-kecamatan svg rect")).to_have_count(5)
+    expect(page.locator("#chart-category svg rect")).to_have_count(9)
+    for chart in ("months", "kecamatan", "category"):
+        svg = page.locator(f"#chart-{chart} svg")
+        assert svg.get_attribute("role") == "img"
+        assert svg.locator("title").first.text_content()
+    expect(page.locator("#table-months tbody tr")).to_have_count(len(stats["by_month"]))
+    expect(page.locator("#table-kecamatan tbody tr")).to_have_count(5)
+    sukun = next(k for k in stats["by_kecamatan"] if k["slug"] == "sukun")
+    row = page.locator("#table-kecamatan tbody tr", has_text="Sukun")
+    expect(row).to_contain_text(str(sukun["businesses"]))
+    href = row.locator("a").get_attribute("href")
+    assert href.startswith("/api/v1/export/businesses.csv?district=sukun")
+    download = page.request.get(href)
+    assert download.ok and download.body().startswith(b"\xef\xbb\xbfslug;")
+    page.screenshot(path=str(screenshots / "statistik.png"), full_page=True)
+
+
+def test_statistik_page_forbids_inline_script_and_other_origins(page):
+    response = page.goto("/statistik")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    html = response.text()
+    assert "<script>" not in html and "https://" not in html

@@ -1,0 +1,105 @@
+"""HTTP for other apps: ETag/304, Cache-Control, CORS, the rate limit (429) and 413."""
+
+import pytest
+
+from directory.ratelimit_storage import SQLiteStorage
+from tests.conftest import make_app
+
+PUBLIC = ["/api/v1/businesses", "/api/v1/stats", "/api/v1/categories", "/api/openapi.json"]
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_public_get_has_etag_and_answers_304(client, url):
+    first = client.get(url)
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"].startswith("public, max-age=")
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.get_data() == b""
+
+
+def test_errors_are_not_cached(client):
+    response = client.get("/api/v1/businesses/nobody")
+    assert response.status_code == 404
+    assert "ETag" not in response.headers and "Cache-Control" not in response.headers
+
+
+def test_admin_paths_get_no_cache_and_no_cors(client):
+    response = client.get("/api/v1/admin/anything", headers={"Origin": "https://news.example"})
+    assert "ETag" not in response.headers
+    assert "Access-Control-Allow-Origin" not in response.headers
+    preflight = client.options("/api/v1/admin/anything",
+                               headers={"Origin": "https://news.example",
+                                        "Access-Control-Request-Method": "POST"})
+    assert "Access-Control-Allow-Origin" not in preflight.headers
+
+
+def test_cors_is_open_for_public_reads(client):
+    response = client.get("/api/v1/stats", headers={"Origin": "https://news.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in response.headers["Access-Control-Expose-Headers"]
+    preflight = client.options("/api/v1/businesses", headers={
+        "Origin": "https://news.example", "Access-Control-Request-Method": "GET"})
+    assert preflight.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+
+
+def test_cors_origins_can_be_limited(tmp_path):
+    app = make_app(tmp_path, CORS_ORIGINS="https://news.example, https://app.example")
+    client = app.test_client()
+    allowed = client.get("/api/v1/categories", headers={"Origin": "https://app.example"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    assert "Origin" in allowed.headers["Vary"]
+    other = client.get("/api/v1/categories", headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in other.headers
+
+
+def test_rate_limit_answers_429_in_the_error_shape_with_retry_after(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_APPLICATION="3 per minute")
+    client = app.test_client()
+    statuses = [client.get("/api/v1/categories").status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    limited = client.get("/api/v1/rubrics")  # one budget over the whole public API
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) > 0
+    assert limited.json["error"]["status"] == 429
+    assert limited.json["error"]["code"] == "too_many_requests"
+    # Pages and the docs do not count.
+    with client.get("/statistik") as page:
+        assert page.status_code == 200
+
+
+def test_exports_have_their_own_smaller_budget(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_EXPORT="1 per hour")
+    client = app.test_client()
+    with client.get("/api/v1/export/businesses.csv") as response:
+        assert response.status_code == 200
+    assert client.get("/api/v1/export/businesses.json").status_code == 429
+    assert client.get("/api/v1/categories").status_code == 200
+
+
+def test_rate_limit_counts_are_shared_between_worker_processes(tmp_path):
+    # Two storages on one file stand for two gunicorn workers.
+    uri = f"sqlite:///{tmp_path / 'limits.sqlite3'}"
+    first, second = SQLiteStorage(uri), SQLiteStorage(uri)
+    assert first.incr("client", 60) == 1
+    assert second.incr("client", 60) == 2
+    assert first.get("client") == 2
+    assert second.get_expiry("client") > 0
+    second.clear("client")
+    assert first.get("client") == 0
+    assert first.check()
+
+
+def test_an_expired_window_starts_again(tmp_path):
+    storage = SQLiteStorage(f"sqlite:///{tmp_path / 'limits.sqlite3'}")
+    storage.incr("client", 60, amount=5)
+    storage._connection().execute("UPDATE counters SET expires_at = 0")
+    assert storage.get("client") == 0
+    assert storage.incr("client", 60) == 1
+
+
+def test_request_body_over_the_cap_is_413_json(tmp_path):
+    app = make_app(tmp_path, MAX_CONTENT_LENGTH=100)
+    response = app.test_client().post("/api/v1/businesses", data=b"x" * 1000)
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "request_entity_too_large"
