@@ -50,7 +50,9 @@ def app_env(tmp_path: Path) -> dict:
     """Environment pointing a `flask`/gunicorn process at the test app's files."""
     return {**os.environ,
             "DIRECTORY_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-            "DIRECTORY_SEARCH_INDEX_DIR": str(tmp_path / "index")}
+            "DIRECTORY_SEARCH_INDEX_DIR": str(tmp_path / "index"),
+            # The readers' loops are load on purpose; the limiter has tests of its own.
+            "DIRECTORY_RATELIMIT_ENABLED": "false"}
 
 
 def start_gunicorn(tmp_path: Path, workers: int = 3) -> tuple[subprocess.Popen, str]:
@@ -60,6 +62,8 @@ def start_gunicorn(tmp_path: Path, workers: int = 3) -> tuple[subprocess.Popen, 
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
          f"127.0.0.1:{port}", "--graceful-timeout", "2",
+         # Concurrent test servers must not fight over gunicorn's one default control socket.
+         "--no-control-socket",
          "--access-logfile", str(tmp_path / "access.log"),
          "--access-logformat", '%(p)s "%(r)s" %(s)s', "directory:create_app()"],
         cwd=ROOT, env=app_env(tmp_path), stdout=subprocess.DEVNULL,
