@@ -71,3 +71,26 @@ def test_seed_loads_the_fictional_sample_through_the_importer(empty_app):
         assert len(empty_app.extensions["search"].document_ids()) == len(businesses)
     again = runner.invoke(args=["seed", "--if-empty"])
     assert "already has businesses" in again.output
+
+
+def test_init_db_rebuilds_an_index_written_by_an_older_version(app):
+    from whoosh.fields import ID, Schema
+
+    index = app.extensions["search"]
+    current = index.schema
+    index.schema = Schema(id=ID(stored=True, unique=True))  # what an old release had
+    index.rebuild([])
+    index.schema = current
+    assert not index.is_current()
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "Search index rebuilt: 11 businesses." in result.output
+    assert index.is_current()
+    assert app.test_client().get("/api/v1/businesses?q=rawon").get_json()["total"] == 1
+
+
+def test_init_db_leaves_a_current_index_alone(app):
+    before = app.extensions["search"].release_id()
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert "rebuilt" not in result.output
+    assert app.extensions["search"].release_id() == before

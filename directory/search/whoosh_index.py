@@ -116,6 +116,16 @@ class WhooshIndex:
         if not self.exists():
             self.rebuild([])
 
+    def is_current(self) -> bool:
+        """Return whether the live index exists and has this version's fields."""
+        if not self.exists():
+            return False
+        _, ix = self._open()
+        try:
+            return _field_types(ix.schema) == _field_types(self.schema)
+        finally:
+            ix.close()
+
     def build_lock(self) -> BuildLock:
         """Return the cross-process lock a rebuild holds (acquire it to reserve a build)."""
         return self.releases.lock()
@@ -416,6 +426,11 @@ def _each(write, items: Iterable[dict]) -> int:
         write(**item)
         count += 1
     return count
+
+
+def _field_types(schema) -> list[tuple[str, str]]:
+    # Whoosh compares analyzers by identity, so compare what an upgrade changes: the fields.
+    return sorted((name, type(field).__name__) for name, field in schema.items())
 
 
 def _filter_query(filters) -> Q.Query | None:
