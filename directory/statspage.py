@@ -4,29 +4,14 @@ frontend/stats.html and stats.js draw them from GET /api/v1/stats in the browser
 blueprint only serves those files, under a policy that forbids inline script and other origins.
 """
 
-from pathlib import Path
-
 from flask import Blueprint, abort, send_from_directory
 
-# frontend/ sits beside the package in the repository (the package is installed editable).
-FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
+from .pages import FRONTEND_DIR, secure
+
 # style.css belongs to the citizen's pages; the Statistik page reuses it when it is there.
 FILES = {"stats.js", "stats.css", "style.css"}
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
-
 bp = Blueprint("statistik", __name__)
-
-
-@bp.after_request
-def secure(response):
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    return response
+secure(bp)
 
 
 @bp.get("/statistik")

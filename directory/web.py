@@ -3,36 +3,17 @@
 Everything here is HTML for people; data for programs lives under /api/v1.
 """
 
-from pathlib import Path
-
 from flask import Blueprint, render_template, request, send_from_directory, url_for
 
 from . import services
+from .pages import FRONTEND_DIR, secure
 from .schemas import BusinessDetailSchema
-
-# frontend/ sits beside the package in the repository (the package is installed editable).
-FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
 
 MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
              "Agustus", "September", "Oktober", "November", "Desember")
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
-
 bp = Blueprint("web", __name__, template_folder=str(FRONTEND_DIR))
-
-
-@bp.after_request
-def add_security_headers(response):
-    """Forbid inline script and other origins on every page and asset we serve."""
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    response.headers["X-Frame-Options"] = "DENY"
-    return response
+secure(bp)
 
 
 @bp.app_template_filter("tanggal")

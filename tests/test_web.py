@@ -187,3 +187,14 @@ def test_dates_are_written_the_indonesian_way(iso, text):
 def test_phone_numbers_are_grouped_for_reading():
     assert format_phone("+6281234567890") == "+62 812-3456-7890"
     assert format_phone(None) == ""
+
+
+@pytest.mark.parametrize("path", ["/statistik", "/statistik/stats.js", "/staff",
+                                  "/staff/staff.js", "/api/docs", "/api/docs/docs.js"])
+def test_every_other_page_has_the_same_policy(client, path):
+    from directory.pages import CONTENT_SECURITY_POLICY
+
+    with client.get(path) as response:
+        assert response.status_code == 200
+        assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+        assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -3,25 +3,16 @@
 The page is public (it is only a shell); every call it makes sends the staff token.
 """
 
-from pathlib import Path
-
 from flask import Blueprint, Response, abort
 
-FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
+from ..pages import FRONTEND_DIR as FRONTEND
+from ..pages import secure
+
 FILES = {"staff.html": "text/html", "staff.js": "text/javascript", "staff.css": "text/css"}
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
 
 bp = Blueprint("staff_page", __name__)
-
-
-@bp.after_request
-def _headers(response):
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+# The token is typed here: no referrer, and never a cached copy.
+secure(bp, referrer_policy="no-referrer", extra={"Cache-Control": "no-cache"})
 
 
 @bp.route("/staff")

@@ -8,21 +8,12 @@ from pathlib import Path
 
 from flask import Blueprint, abort, send_from_directory
 
+from ..pages import secure
+
 ASSETS = Path(__file__).resolve().parent / "docs_assets"
 FILES = {"docs.js", "docs.css"}
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
-    "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-)
-
 bp = Blueprint("api_docs", __name__)
-
-
-@bp.after_request
-def secure(response):
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+secure(bp)
 
 
 @bp.get("/api/docs")
