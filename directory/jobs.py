@@ -65,8 +65,11 @@ def start_reindex() -> ReindexJob:
 def get_job(job_id: int) -> ReindexJob | None:
     job = db.session.get(ReindexJob, job_id)
     if job is not None and job.state == "running" and not get_index().build_running():
-        # Nobody holds the build lock: the process running this job died.
-        _finish(job_id, "failed", error="interrupted: the process building the index stopped")
+        # Nobody holds the build lock: the process running this job died, or the job has
+        # just finished (it writes "done" before releasing the lock): only a row still
+        # "running" is marked, so a finished job is never overwritten.
+        _finish(job_id, "failed", error="interrupted: the process building the index stopped",
+                only_if_running=True)
         db.session.refresh(job)
     return job
 
@@ -90,10 +93,12 @@ def _run(app, job_id: int, lock) -> None:
             db.session.remove()
 
 
-def _finish(job_id: int, state: str, **values) -> None:
+def _finish(job_id: int, state: str, only_if_running: bool = False, **values) -> None:
+    statement = update(ReindexJob).where(ReindexJob.id == job_id)
+    if only_if_running:
+        statement = statement.where(ReindexJob.state == "running")
     with db.engine.begin() as connection:
-        connection.execute(update(ReindexJob).where(ReindexJob.id == job_id)
-                           .values(state=state, finished_at=utcnow(), **values))
+        connection.execute(statement.values(state=state, finished_at=utcnow(), **values))
 
 
 class _Progress:

@@ -272,6 +272,24 @@ def test_a_job_left_running_by_a_dead_process_reads_as_failed(app, staff):
     assert job["state"] == "failed" and "interrupted" in job["error"]
 
 
+def test_a_job_finishing_while_it_is_read_is_not_marked_failed(app, staff, monkeypatch):
+    from directory.jobs import ReindexJob, _finish
+    with app.app_context():
+        db.session.add(ReindexJob(actor="ani", total=5))
+        db.session.commit()
+    index = app.extensions["search"]
+
+    def build_finishes_meanwhile():
+        # The builder writes "done", then releases its lock, between the reader's two looks.
+        with app.app_context():
+            _finish(1, "done", done=5)
+        return False
+
+    monkeypatch.setattr(index, "build_running", build_finishes_meanwhile)
+    job = staff.get("/jobs/1").json
+    assert (job["state"], job["error"]) == ("done", None)
+
+
 def test_the_openapi_document_declares_the_bearer_scheme(client):
     spec = client.get("/api/openapi.json").json
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
