@@ -190,10 +190,16 @@
     return call("/admin/imports" + (dryRun ? "?dry_run=1" : ""), { method: "POST", body: form });
   }
 
+  // The API's summary is English (it is the CLI's); staff read this one.
+  function importSentence(r) {
+    const changes = `${r.new_businesses} usaha baru, ${r.new_features} tampilan baru, ` +
+      `${r.updated_businesses} usaha diperbarui, ${r.skipped} dari ${r.rows} baris dilewati.`;
+    return (r.dry_run ? "Uji coba, belum ada yang disimpan. Akan ada: " : "Tersimpan: ") + changes;
+  }
+
   function showReport(report) {
     $("upload-report").hidden = false;
-    $("upload-summary").textContent = (report.dry_run ? "Uji coba, belum ada yang disimpan. " : "Tersimpan. ") +
-      report.summary;
+    $("upload-summary").textContent = importSentence(report);
     const counts = $("upload-counts");
     counts.replaceChildren();
     for (const [key, label] of COUNTS) {
@@ -284,7 +290,7 @@
   // -- 4. audit log -------------------------------------------------------------------
 
   function describe(entry) {
-    if (entry.action === "import" && entry.after) return entry.after.summary || "";
+    if (entry.action === "import" && entry.after) return importSentence(entry.after);
     const record = entry.after || entry.before;
     const label = (r) => r.name || [r.rubric, r.featured_on].filter(Boolean).join(" ");
     if (!entry.before && record) return "baru: " + label(record);

@@ -125,6 +125,7 @@ def test_staff_page_in_chromium_token_appearance_upload_reindex_audit(
     page.click("#upload-form button")
     page.wait_for_selector("#upload-confirm:not([hidden])")
     assert "Uji coba" in text_of(page, "#upload-summary")
+    assert "1 usaha baru" in text_of(page, "#upload-summary")
     assert "is required" in text_of(page, "#upload-errors")
     assert client.get("/api/v1/businesses?q=pecel").json["total"] == 0
     page.click("#upload-confirm")
