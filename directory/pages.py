@@ -17,8 +17,8 @@ CONTENT_SECURITY_POLICY = (
 
 
 def secure(blueprint, referrer_policy: str = "strict-origin-when-cross-origin",
-           extra: dict | None = None) -> None:
-    """Put the security headers on every response of `blueprint`."""
+           extra: dict | None = None):
+    """Put the security headers on every response of `blueprint`; return the hook."""
 
     @blueprint.after_request
     def add_security_headers(response):
@@ -29,3 +29,5 @@ def secure(blueprint, referrer_policy: str = "strict-origin-when-cross-origin",
         for name, value in (extra or {}).items():
             response.headers[name] = value
         return response
+
+    return add_security_headers

@@ -3,9 +3,10 @@
 Everything here is HTML for people; data for programs lives under /api/v1.
 """
 
-from flask import Blueprint, render_template, request, send_from_directory, url_for
+from flask import Blueprint, make_response, render_template, request, send_from_directory, url_for
 
 from . import services
+from .errors import handle_http_exception
 from .pages import FRONTEND_DIR, secure
 from .schemas import BusinessDetailSchema
 
@@ -13,7 +14,7 @@ MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
              "Agustus", "September", "Oktober", "November", "Desember")
 
 bp = Blueprint("web", __name__, template_folder=str(FRONTEND_DIR))
-secure(bp)
+add_security_headers = secure(bp)
 
 
 @bp.app_template_filter("tanggal")
@@ -60,6 +61,15 @@ def asset(filename):
     # A versioned URL (?v=mtime, from asset()) never changes content: cache it for a year.
     max_age = 365 * 24 * 3600 if request.args.get("v") else None
     return send_from_directory(FRONTEND_DIR, filename, max_age=max_age)
+
+
+@bp.app_errorhandler(404)
+def page_not_found(error):
+    """People get a page in Indonesian; programs and everything under /api get JSON."""
+    if request.path.startswith("/api/") or not request.accept_mimetypes.accept_html:
+        return handle_http_exception(error)
+    response = make_response(render_template("404.html", slug=None, path=request.path), 404)
+    return add_security_headers(response)
 
 
 @bp.get("/b/<slug>")

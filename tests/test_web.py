@@ -198,3 +198,14 @@ def test_every_other_page_has_the_same_policy(client, path):
         assert response.status_code == 200
         assert response.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_unknown_page_gets_an_html_404_for_people_and_json_for_programs(client):
+    page = client.get("/tidak-ada", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert page.status_code == 404 and page.mimetype == "text/html"
+    assert "Halaman tidak ditemukan" in page.get_data(as_text=True)
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    program = client.get("/tidak-ada", headers={"Accept": "application/json"})
+    assert program.status_code == 404 and program.get_json()["error"]["status"] == 404
+    api = client.get("/api/v1/tidak-ada", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"
