@@ -7,12 +7,12 @@ final comparison is constant-time.
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import click
 from flask import g, request
 from flask.cli import with_appcontext
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .errors import error_response
@@ -69,7 +69,19 @@ def token_name(presented: str) -> str | None:
         return None
     if not hmac.compare_digest(row.token_hash, digest):
         return None
+    _note_use(row)
     return row.name
+
+
+def _note_use(row: ApiToken) -> None:
+    # On its own connection: the request's transaction may roll back, the use happened.
+    # At most once a minute per token, so reads don't turn into a stream of writes.
+    now = utcnow()
+    if row.last_used_at is not None and now - row.last_used_at < timedelta(minutes=1):
+        return
+    with db.engine.begin() as connection:
+        connection.execute(update(ApiToken).where(ApiToken.id == row.id)
+                           .values(last_used_at=now))
 
 
 def require_token():
@@ -107,6 +119,18 @@ def revoke_token_command(name: str):
     click.echo(f"Token for {name} revoked.")
 
 
+@click.command("list-tokens")
+@with_appcontext
+def list_tokens_command():
+    """List the staff tokens: name, created, last used, revoked (never the tokens)."""
+    for token in db.session.scalars(select(ApiToken).order_by(ApiToken.name)):
+        def when(moment):
+            return moment.isoformat(sep=" ", timespec="minutes") if moment else "-"
+        state = f"revoked {when(token.revoked_at)}" if token.revoked_at else "live"
+        click.echo(f"{token.name}\tcreated {when(token.created_at)}\t"
+                   f"last used {when(token.last_used_at)}\t{state}")
+
+
 def init_app(app) -> None:
-    app.cli.add_command(create_token_command)
-    app.cli.add_command(revoke_token_command)
+    for command in (create_token_command, revoke_token_command, list_tokens_command):
+        app.cli.add_command(command)

@@ -300,3 +300,12 @@ def test_reindex_in_the_service_keeps_everything_searchable(app, client):
     with app.app_context():
         assert services.reindex() == 11
     assert found(client, "keripik")
+
+
+def test_token_use_is_noted_and_listed_without_the_token(app, runner, staff, token):
+    assert staff.get("/me").status_code == 200
+    result = runner.invoke(args=["list-tokens"])
+    assert result.exit_code == 0
+    line = next(x for x in result.output.splitlines() if x.startswith("ani\t"))
+    assert "last used -" not in line and "\tlive" in line
+    assert token not in result.output
