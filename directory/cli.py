@@ -38,6 +38,8 @@ def init_db_command():
     # upgrading needs no extra step.
     if not index.is_current():
         click.echo(f"Search index rebuilt: {services.reindex()} businesses.")
+    elif replayed := services.replay_unfinished_build():
+        click.echo(f"Search index: {replayed} writes of an interrupted reindex replayed.")
 
 
 def _print_report(report) -> None:

@@ -111,6 +111,13 @@ def reindex(progress: Callable[[int], None] | None = None, *, lock=None) -> int:
                                replay=index_businesses, lock=lock)
 
 
+def replay_unfinished_build() -> int:
+    """Index the writes a killed build journaled but never replayed; return how many."""
+    ids = get_index().take_unreplayed()
+    index_businesses(ids)
+    return len(ids)
+
+
 def count_live() -> int:
     return db.session.scalar(select(func.count()).select_from(live_businesses().subquery()))
 

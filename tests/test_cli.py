@@ -94,3 +94,23 @@ def test_init_db_leaves_a_current_index_alone(app):
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert "rebuilt" not in result.output
     assert app.extensions["search"].release_id() == before
+
+
+def test_init_db_replays_writes_a_killed_reindex_journaled_but_never_replayed(app):
+    from directory.search.releases import CHANGED
+
+    index = app.extensions["search"]
+    with app.app_context():
+        rawon = db.session.scalars(select(Business).where(Business.slug == "rawon-pak-darmo")
+                                   ).one()
+        rawon.products = ["soto daging"]
+        db.session.commit()
+        # The write landed during a build that switched releases and died before replaying.
+        live = index.releases.path(index.release_id())
+        (Path(live) / CHANGED).write_text(f"{rawon.id}\n")
+    assert app.test_client().get("/api/v1/businesses?q=soto").get_json()["total"] == 0
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert "1 writes of an interrupted reindex replayed" in result.output
+    assert app.test_client().get("/api/v1/businesses?q=soto").get_json()["total"] == 1
+    again = app.test_cli_runner().invoke(args=["init-db"])
+    assert "replayed" not in again.output

@@ -200,6 +200,20 @@ class WhooshIndex:
         except LockError as error:
             raise IndexBusy("the search index is busy; try again shortly") from error
 
+    def take_unreplayed(self) -> set[int]:
+        """Return the ids journaled into the live release that its build never replayed.
+
+        A build killed between its switch and its replay leaves them; none while a build runs.
+        """
+        lock = self.build_lock()
+        if not lock.acquire():
+            return set()
+        try:
+            live = self.release_id()
+            return self.releases.take_changed(live) if live else set()
+        finally:
+            lock.release()
+
     def note_changed(self, ids: Iterable[int]) -> None:
         """Journal ids written now, for the build in progress to replay after its switch."""
         self.releases.note_changed(ids)
