@@ -67,3 +67,19 @@ def test_sample_data_loads_on_postgresql(pg_app):
         report = services.import_file(SAMPLE, dry_run=True)
         assert report.errors == [] and report.new_businesses >= 120
         assert services.count_live() == 11  # the dry run wrote nothing
+
+
+def test_stats_and_exports_on_postgresql(pg_app):
+    client = pg_app.test_client()
+    stats = client.get("/api/v1/stats")
+    assert stats.status_code == 200, stats.get_json()
+    body = stats.get_json()
+    assert (body["totals"]["businesses"], body["totals"]["appearances"]) == (11, 12)
+    blimbing = next(k for k in body["by_kecamatan"] if k["slug"] == "blimbing")
+    assert blimbing["appearances_by_year"] == {"2021": 2, "2022": 1, "2023": 0}
+    features = client.get("/api/v1/export/features.csv")
+    assert features.status_code == 200
+    lines = features.get_data(as_text=True).strip().splitlines()
+    assert len(lines) == 1 + 12  # header + every appearance
+    ndjson = client.get("/api/v1/export/businesses.ndjson?district=klojen").get_data(as_text=True)
+    assert len(ndjson.strip().splitlines()) == 2
