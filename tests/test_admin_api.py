@@ -122,6 +122,19 @@ def test_invalid_business_is_refused_with_422_naming_the_field(app, staff, body,
             Business.name == NEW["name"])) == 0
 
 
+@pytest.mark.parametrize("field", ["owner", "address", "description"])
+def test_blank_optional_text_clears_the_field(staff, field):
+    # "Empty means none" (OptionalText): a blank value clears it, it is not a 500.
+    assert staff.patch("/businesses/rawon-pak-darmo", json={field: "x"}).status_code == 200
+    for blank in ("", "   "):
+        response = staff.patch("/businesses/rawon-pak-darmo", json={field: blank})
+        assert response.status_code == 200, response.json
+        assert response.json[field] is None
+    response = staff.post("/businesses", json={**NEW, field: ""})
+    assert response.status_code == 201, response.json
+    assert response.json[field] is None
+
+
 def test_patch_rejects_dump_only_fields(staff):
     response = staff.patch("/businesses/rawon-pak-darmo", json={"updated_at": "2020-01-01"})
     assert response.status_code == 422 and "updated_at" in response.json["error"]["fields"]

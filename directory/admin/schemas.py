@@ -47,11 +47,18 @@ class Normalised(fields.String):
             raise ValidationError(str(error)) from error
 
 
+class _LengthUnlessNone(validate.Length):
+    """Length for a field whose blank input loads as None (still documented as maxLength)."""
+
+    def __call__(self, value):
+        return value if value is None else super().__call__(value)
+
+
 class OptionalText(fields.String):
     """Text with its spaces tidied; empty means none."""
 
     def __init__(self, max_length: int, keep_lines: bool = False, **kwargs):
-        super().__init__(allow_none=True, validate=validate.Length(max=max_length), **kwargs)
+        super().__init__(allow_none=True, validate=_LengthUnlessNone(max=max_length), **kwargs)
         self.keep_lines = keep_lines
 
     def _deserialize(self, value, attr, data, **kwargs):
