@@ -51,7 +51,7 @@ def test_every_admin_route_answers_401_json_without_a_valid_token(app, client, t
     rules = admin_rules(app)
     assert len(rules) >= 10
     for rule in rules:
-        path = rule.rule.replace("<slug>", "keripik-tempe-bu-sri").replace("<int:", "<")
+        path = rule.rule.replace("<slug>", "keripik-tempe-bu-sri").replace("<id:", "<")
         path = path.replace("<feature_id>", "1").replace("<job_id>", "1")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for headers in ({}, {"Authorization": "Bearer wrong"},
@@ -133,6 +133,21 @@ def test_blank_optional_text_clears_the_field(staff, field):
     response = staff.post("/businesses", json={**NEW, field: ""})
     assert response.status_code == 201, response.json
     assert response.json[field] is None
+
+
+def test_numbers_beyond_the_database_integer_are_422_or_404(staff):
+    feature_id = staff.get("/businesses/rawon-pak-darmo").json["features"][0]["id"]
+    response = staff.patch(f"/features/{feature_id}", json={"reach": 10**30})
+    assert response.status_code == 422 and "reach" in response.json["error"]["fields"]
+    response = staff.post("/businesses/rawon-pak-darmo/features", json={
+        "rubric": "umkm-of-the-week", "featured_on": "2023-02-03", "reach": 2**31})
+    assert response.status_code == 422 and "reach" in response.json["error"]["fields"]
+    huge = 10**20
+    for method, path in (("patch", f"/features/{huge}"), ("delete", f"/features/{huge}"),
+                         ("get", f"/jobs/{huge}")):
+        response = getattr(staff, method)(path, json={})
+        assert response.status_code == 404, (method, path, response.json)
+        assert set(response.json) == {"error"}
 
 
 def test_patch_rejects_dump_only_fields(staff):

@@ -103,6 +103,9 @@ BAD_ROWS = [
      "whatsapp", "not an Indonesian mobile number"),
     ("2021-05-07,umkm-of-the-week,,Toko X,,kuliner,Blimbing,Purwantoro,,,,,,,,banyak,",
      "reach", "not a whole number"),
+    # More than the database's INTEGER holds (PostgreSQL's is 32-bit): a row error, not a crash.
+    ("2021-05-07,umkm-of-the-week,,Toko X,,kuliner,Blimbing,Purwantoro,,,,,,,,"
+     "99999999999999999999999,", "reach", "too large"),
     ("2021-05-07,umkm-of-the-week,,Toko X,,kuliner,Blimbing,Purwantoro,,,,,,,,,3000",
      "established", "not a plausible year"),
     ("2021-05-07,umkm-of-the-week,Bad Slug,Toko X,,kuliner,Blimbing,Purwantoro,,,,,,,,,",

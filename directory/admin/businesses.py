@@ -79,7 +79,7 @@ def add_feature(data, slug):
     return staff.add_feature(slug, data)
 
 
-@blp.route("/features/<int:feature_id>", methods=["PATCH"])
+@blp.route("/features/<id:feature_id>", methods=["PATCH"])
 @blp.doc(security=BEARER)
 @blp.arguments(StaffFeaturePatchSchema)
 @blp.response(200, StaffFeatureSchema)
@@ -88,7 +88,7 @@ def update_feature(data, feature_id):
     return staff.update_feature(feature_id, data)
 
 
-@blp.route("/features/<int:feature_id>", methods=["DELETE"])
+@blp.route("/features/<id:feature_id>", methods=["DELETE"])
 @blp.doc(security=BEARER)
 @blp.response(204)
 def delete_feature(feature_id):

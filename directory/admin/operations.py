@@ -63,7 +63,7 @@ def list_jobs():
     return {"items": jobs.recent_jobs()}
 
 
-@blp.route("/jobs/<int:job_id>")
+@blp.route("/jobs/<id:job_id>")
 @blp.doc(security=BEARER)
 @blp.response(200, JobSchema)
 def get_job(job_id):

@@ -81,7 +81,8 @@ class StaffFeatureSchema(StaffSchema):
                            validate=validate.OneOf(_slugs("rubrics")))
     featured_on = fields.Date(required=True)
     post_url = Normalised(normalise.post_url)
-    reach = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    reach = fields.Integer(allow_none=True,
+                           validate=validate.Range(min=0, max=normalise.MAX_INTEGER))
     created_at = fields.DateTime(dump_only=True)
 
     @validates("featured_on")

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from datetime import date, datetime
 
+# The largest whole number the database stores (INTEGER: 32-bit in PostgreSQL).
+MAX_INTEGER = 2**31 - 1
 INSTAGRAM_HANDLE = re.compile(r"^[A-Za-z0-9._]{1,30}$")
 INSTAGRAM_URL = re.compile(r"^(?:https?://)?(?:www\.)?instagram\.com/([A-Za-z0-9._]{1,30})/?(?:[?#].*)?$",
                            re.IGNORECASE)
@@ -90,7 +92,10 @@ def whole_number(value: str) -> int:
         cleaned = re.sub(r"[.,]", "", cleaned)
     if not cleaned.isdigit():
         raise ValueError(f"{value!r} is not a whole number")
-    return int(cleaned)
+    number = int(cleaned)
+    if number > MAX_INTEGER:
+        raise ValueError(f"{value!r} is too large (at most {MAX_INTEGER})")
+    return number
 
 
 def year(value: str) -> int:
