@@ -11,6 +11,7 @@ from directory import auth, services
 from directory.admin import URL_PREFIX
 from directory.audit import AuditEntry
 from directory.models import Business, Feature, db
+from tests.helpers import assert_error_shape
 
 DATA = Path(__file__).parent / "data"
 
@@ -148,6 +149,21 @@ def test_numbers_beyond_the_database_integer_are_422_or_404(staff):
         response = getattr(staff, method)(path, json={})
         assert response.status_code == 404, (method, path, response.json)
         assert set(response.json) == {"error"}
+
+
+@pytest.mark.parametrize("body", [
+    "[" * 100_000 + "]" * 100_000,  # deeper than Python's parser recurses
+    '{"a": ' * 50_000 + "1" + "}" * 50_000,
+    '{"name": "\\ud800"}',  # a lone surrogate: no UTF-8 text can hold it
+])
+def test_a_json_body_that_cannot_be_text_is_400_in_the_error_shape(app, staff, body):
+    for method, path in (("post", "/businesses"), ("patch", "/businesses/rawon-pak-darmo"),
+                         ("post", "/businesses/rawon-pak-darmo/features")):
+        response = getattr(staff, method)(path, data=body, content_type="application/json")
+        assert_error_shape(response, 400)
+    with app.app_context():
+        assert db.session.scalar(select(Business.name).where(
+            Business.slug == "rawon-pak-darmo")) == "Rawon Pak Darmo"
 
 
 def test_patch_rejects_dump_only_fields(staff):

@@ -1,8 +1,7 @@
 """Staff editing of businesses (soft delete, restore) and their appearances."""
 
-from flask_smorest import Blueprint
-
 from .. import staff
+from ..api.blueprint import Blueprint
 from ..auth import require_token
 from . import BEARER
 from .schemas import (
