@@ -144,6 +144,22 @@ def test_unreadable_file_changes_nothing_and_says_why(app, write_file, content, 
         assert counts() == before
 
 
+@pytest.mark.parametrize(("content", "reason"), [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('[{"featured_on": "2021-05-07", "rubric": "umkm-of-the-week", "name": "Toko \\ud800",'
+     ' "category": "kuliner", "district": "Sukun", "kelurahan": "Sukun"}]', "surrogate"),
+    ('{"featured_on": "2021-05-07"}', "must be a list"),
+])
+def test_unreadable_json_changes_nothing_and_says_why(app, write_file, content, reason):
+    path = write_file("broken.json", content)
+    with app.app_context():
+        before = counts()
+        for dry_run in (True, False):
+            with pytest.raises(ImportFileError, match=reason):
+                services.import_file(path, dry_run=dry_run)
+        assert counts() == before
+
+
 def test_dry_run_reports_and_writes_nothing(empty_app):
     with empty_app.app_context():
         report = services.import_file(DATA / "businesses.csv", dry_run=True)
