@@ -196,6 +196,19 @@ def test_json_errors_name_the_line_of_the_record(empty_app, write_file):
         assert [str(e) for e in report.errors] == ["line 4: category: unknown category 'nope'"]
 
 
+def test_skipped_counts_rows_even_when_they_share_a_line(empty_app, write_file):
+    # A JSON file saved on one line (or one business with several features) puts several
+    # rows on one line: each bad row is still one skipped row.
+    good = {"featured_on": "2021-05-07", "rubric": "umkm-of-the-week", "name": "A",
+            "category": "kuliner", "district": "Sukun", "kelurahan": "Sukun"}
+    rows = [good, {**good, "name": "B", "category": "nope"}, {**good, "name": "C",
+                                                                 "category": "nope"}, 5]
+    with empty_app.app_context():
+        report = services.import_file(write_file("one-line.json", json.dumps(rows)))
+        assert (report.rows, report.skipped, report.new_businesses) == (4, 3, 1)
+        assert "skipped 3 of 4 rows" in report.summary()
+
+
 @pytest.mark.parametrize(("typed", "stored"), [
     ("081234567890", "+6281234567890"), ("6281234567890", "+6281234567890"),
     ("+62 812-3456-7890", "+6281234567890"), ("0812 3456 7890", "+6281234567890"),
