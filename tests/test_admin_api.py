@@ -2,6 +2,7 @@
 
 import io
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 from directory import auth, services
 from directory.admin import URL_PREFIX
 from directory.audit import AuditEntry
+from directory.importers import fields as import_fields
 from directory.models import Business, Feature, db
 from tests.helpers import assert_error_shape
 
@@ -164,6 +166,35 @@ def test_a_json_body_that_cannot_be_text_is_400_in_the_error_shape(app, staff, b
     with app.app_context():
         assert db.session.scalar(select(Business.name).where(
             Business.slug == "rawon-pak-darmo")) == "Rawon Pak Darmo"
+
+
+def test_appearance_dates_are_checked_on_a_29_february_too(staff, monkeypatch):
+    class LeapDay(date):
+        @classmethod
+        def today(cls):
+            return cls(2028, 2, 29)
+
+    monkeypatch.setattr(import_fields, "date", LeapDay)
+    response = staff.post("/businesses/rawon-pak-darmo/features",
+                          json={"rubric": "umkm-of-the-week", "featured_on": "2028-02-25"})
+    assert response.status_code == 201, response.json
+    response = staff.post("/businesses/rawon-pak-darmo/features",
+                          json={"rubric": "umkm-of-the-week", "featured_on": "2031-01-03"})
+    assert_error_shape(response, 422)
+
+
+def test_established_this_year_is_accepted_after_the_app_started(staff, monkeypatch):
+    class NextYear(date):
+        @classmethod
+        def today(cls):
+            return cls(date.today().year + 1, 1, 2)
+
+    monkeypatch.setattr(import_fields, "date", NextYear)
+    year = date.today().year + 1
+    response = staff.patch("/businesses/rawon-pak-darmo", json={"established": year})
+    assert response.status_code == 200, response.json
+    response = staff.patch("/businesses/rawon-pak-darmo", json={"established": year + 1})
+    assert_error_shape(response, 422)
 
 
 def test_patch_rejects_dump_only_fields(staff):

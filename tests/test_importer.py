@@ -1,6 +1,7 @@
 """The staff import format (DATA-FORMAT.md), rule by rule."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,8 @@ from sqlalchemy import func, select
 
 from directory import services
 from directory.importers import ImportFileError
-from directory.importers.fields import instagram_handle, whatsapp_number
+from directory.importers import fields as import_fields
+from directory.importers.fields import featured_date, instagram_handle, whatsapp_number
 from directory.models import Business, Feature, db
 
 DATA = Path(__file__).parent / "data"
@@ -207,6 +209,19 @@ def test_skipped_counts_rows_even_when_they_share_a_line(empty_app, write_file):
         report = services.import_file(write_file("one-line.json", json.dumps(rows)))
         assert (report.rows, report.skipped, report.new_businesses) == (4, 3, 1)
         assert "skipped 3 of 4 rows" in report.summary()
+
+
+def test_dates_are_checked_on_a_29_february_too(monkeypatch):
+    class LeapDay(date):
+        @classmethod
+        def today(cls):
+            return cls(2028, 2, 29)
+
+    monkeypatch.setattr(import_fields, "date", LeapDay)
+    assert featured_date("29/02/2028") == date(2028, 2, 29)
+    assert featured_date("2029-01-04") == date(2029, 1, 4)
+    with pytest.raises(ValueError, match="out of range"):
+        featured_date("2029-03-02")
 
 
 @pytest.mark.parametrize(("typed", "stored"), [

@@ -87,7 +87,7 @@ class StaffFeatureSchema(StaffSchema):
 
     @validates("featured_on")
     def _featured_on(self, value: date, **_):
-        if value.year < 2000 or value > date.today().replace(year=date.today().year + 1):
+        if not normalise.plausible_featured_on(value):
             raise ValidationError("Date out of range.")
 
 
@@ -112,13 +112,18 @@ class StaffBusinessSchema(StaffSchema):
     instagram = Normalised(normalise.instagram_handle)
     whatsapp = Normalised(normalise.whatsapp_number)
     website = Normalised(normalise.website_url)
-    established = fields.Integer(allow_none=True,
-                                 validate=validate.Range(min=1800, max=date.today().year))
+    # The upper bound is this year when the value is checked (see _established).
+    established = fields.Integer(allow_none=True, validate=validate.Range(min=1800))
     fictional = fields.Boolean()
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
     deleted_at = fields.DateTime(dump_only=True)
     features = fields.List(fields.Nested(StaffFeatureSchema), dump_only=True)
+
+    @validates("established")
+    def _established(self, value, **_):
+        if value is not None and not normalise.plausible_year(value):
+            raise ValidationError(f"Must be a year from 1800 to {normalise.date.today().year}.")
 
     @validates_schema
     def _place(self, data, **_):

@@ -24,6 +24,21 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def plausible_featured_on(day: date) -> bool:
+    """From 2000 to a year from today (posts are planned ahead), read at each call."""
+    today = date.today()
+    try:
+        latest = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + 1, day=28)
+    return date(2000, 1, 1) <= day <= latest
+
+
+def plausible_year(number: int) -> bool:
+    """A founding year: from 1800 to this year, read at each call (not at start-up)."""
+    return 1800 <= number <= date.today().year
+
+
 def featured_date(value: str) -> date:
     """Parse ISO `YYYY-MM-DD`; also `DD/MM/YYYY`, as spreadsheets set to Indonesian save it."""
     value = value.strip()
@@ -32,7 +47,7 @@ def featured_date(value: str) -> date:
             parsed = datetime.strptime(value, pattern).date()
         except ValueError:
             continue
-        if parsed.year < 2000 or parsed > date.today().replace(year=date.today().year + 1):
+        if not plausible_featured_on(parsed):
             raise ValueError(f"date {value!r} is out of range")
         return parsed
     raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
@@ -100,7 +115,7 @@ def whole_number(value: str) -> int:
 
 def year(value: str) -> int:
     number = whole_number(value)
-    if not 1800 <= number <= date.today().year:
+    if not plausible_year(number):
         raise ValueError(f"{value!r} is not a plausible year")
     return number
 
