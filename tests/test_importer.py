@@ -233,6 +233,17 @@ def test_whatsapp_numbers_are_normalised(typed, stored):
     assert whatsapp_number(typed) == stored
 
 
+@pytest.mark.parametrize("typed", ["0812345678\u00b2", "0812345678\u0669",
+                                   "081234567\uff18\uff19", "\u00b2"])
+def test_numbers_are_ascii_digits(typed):
+    # str.isdigit() is true for superscripts and other scripts' digits: they were stored
+    # as '+62812345678\u00b2' or failed with int()'s message instead of the format's.
+    with pytest.raises(ValueError, match="is not"):
+        whatsapp_number(typed)
+    with pytest.raises(ValueError, match="is not a whole number"):
+        import_fields.whole_number(typed)
+
+
 @pytest.mark.parametrize("typed", ["@kripik_contoh", "kripik_contoh",
                                    "https://www.instagram.com/kripik_contoh/",
                                    "instagram.com/kripik_contoh?igsh=abc"])

@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 # The largest whole number the database stores (INTEGER: 32-bit in PostgreSQL).
 MAX_INTEGER = 2**31 - 1
+# 0-9 only: str.isdigit() also accepts superscripts and other scripts' digits.
+ASCII_DIGITS = re.compile(r"[0-9]+")
 INSTAGRAM_HANDLE = re.compile(r"^[A-Za-z0-9._]{1,30}$")
 INSTAGRAM_URL = re.compile(r"^(?:https?://)?(?:www\.)?instagram\.com/([A-Za-z0-9._]{1,30})/?(?:[?#].*)?$",
                            re.IGNORECASE)
@@ -62,7 +64,7 @@ def whatsapp_number(value: str) -> str:
     digits = re.sub(r"[\s\-().]", "", value)
     if digits.startswith("+"):
         digits = digits[1:]
-    if not digits.isdigit():
+    if not ASCII_DIGITS.fullmatch(digits):
         raise ValueError(f"{value!r} is not a phone number")
     if digits.startswith("62"):
         digits = digits[2:]
@@ -103,9 +105,9 @@ def post_url(value: str) -> str:
 def whole_number(value: str) -> int:
     """Parse a whole number; thousands separators of either locale are allowed (3.120)."""
     cleaned = value.strip().replace("\u00a0", "").replace(" ", "")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", cleaned):
+    if re.fullmatch(r"[0-9]{1,3}([.,][0-9]{3})+", cleaned):
         cleaned = re.sub(r"[.,]", "", cleaned)
-    if not cleaned.isdigit():
+    if not ASCII_DIGITS.fullmatch(cleaned):
         raise ValueError(f"{value!r} is not a whole number")
     number = int(cleaned)
     if number > MAX_INTEGER:
