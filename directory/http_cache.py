@@ -5,6 +5,8 @@ Applies to GET/HEAD under /api/ and to the Statistik page; never to /api/v1/admi
 
 from flask import Response, request
 
+from .errors import error_response
+
 ADMIN_PREFIX = "/api/v1/admin"
 
 
@@ -45,7 +47,22 @@ def add_cache_headers(response: Response) -> Response:
         return response
     if response.status_code == 200 and "ETag" not in response.headers:
         response.add_etag()  # a hash of the body: same data, same tag, whichever worker
-    return response.make_conditional(request)
+    response = response.make_conditional(request)
+    if response.status_code == 412:
+        return _precondition_failed(response)
+    return response
+
+
+def _precondition_failed(response: Response) -> Response:
+    """werkzeug sets 412 on the 200 answer, body and all: give it the error shape instead."""
+    if request.if_match.star_tag:  # "*" matches any current representation (RFC 9110)
+        response.status_code = 200
+        return response
+    # The same response object: the headers other hooks set (CORS, rate limit) stay.
+    error = error_response(412, "If-Match names no current version of this resource.")
+    response.set_data(error.get_data())
+    response.content_type = error.content_type
+    return response
 
 
 def init_app(app) -> None:

@@ -2,6 +2,7 @@
 
 import io
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ from sqlalchemy import func, select
 from directory import auth, services
 from directory.admin import URL_PREFIX
 from directory.audit import AuditEntry
+from directory.importers import fields as import_fields
 from directory.models import Business, Feature, db
+from tests.helpers import assert_error_shape
 
 DATA = Path(__file__).parent / "data"
 
@@ -51,7 +54,7 @@ def test_every_admin_route_answers_401_json_without_a_valid_token(app, client, t
     rules = admin_rules(app)
     assert len(rules) >= 10
     for rule in rules:
-        path = rule.rule.replace("<slug>", "keripik-tempe-bu-sri").replace("<int:", "<")
+        path = rule.rule.replace("<slug>", "keripik-tempe-bu-sri").replace("<id:", "<")
         path = path.replace("<feature_id>", "1").replace("<job_id>", "1")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for headers in ({}, {"Authorization": "Bearer wrong"},
@@ -120,6 +123,78 @@ def test_invalid_business_is_refused_with_422_naming_the_field(app, staff, body,
     with app.app_context():
         assert db.session.scalar(select(func.count(Business.id)).where(
             Business.name == NEW["name"])) == 0
+
+
+@pytest.mark.parametrize("field", ["owner", "address", "description"])
+def test_blank_optional_text_clears_the_field(staff, field):
+    # "Empty means none" (OptionalText): a blank value clears it, it is not a 500.
+    assert staff.patch("/businesses/rawon-pak-darmo", json={field: "x"}).status_code == 200
+    for blank in ("", "   "):
+        response = staff.patch("/businesses/rawon-pak-darmo", json={field: blank})
+        assert response.status_code == 200, response.json
+        assert response.json[field] is None
+    response = staff.post("/businesses", json={**NEW, field: ""})
+    assert response.status_code == 201, response.json
+    assert response.json[field] is None
+
+
+def test_numbers_beyond_the_database_integer_are_422_or_404(staff):
+    feature_id = staff.get("/businesses/rawon-pak-darmo").json["features"][0]["id"]
+    response = staff.patch(f"/features/{feature_id}", json={"reach": 10**30})
+    assert response.status_code == 422 and "reach" in response.json["error"]["fields"]
+    response = staff.post("/businesses/rawon-pak-darmo/features", json={
+        "rubric": "umkm-of-the-week", "featured_on": "2023-02-03", "reach": 2**31})
+    assert response.status_code == 422 and "reach" in response.json["error"]["fields"]
+    huge = 10**20
+    for method, path in (("patch", f"/features/{huge}"), ("delete", f"/features/{huge}"),
+                         ("get", f"/jobs/{huge}")):
+        response = getattr(staff, method)(path, json={})
+        assert response.status_code == 404, (method, path, response.json)
+        assert set(response.json) == {"error"}
+
+
+@pytest.mark.parametrize("body", [
+    "[" * 100_000 + "]" * 100_000,  # deeper than Python's parser recurses
+    '{"a": ' * 50_000 + "1" + "}" * 50_000,
+    '{"name": "\\ud800"}',  # a lone surrogate: no UTF-8 text can hold it
+])
+def test_a_json_body_that_cannot_be_text_is_400_in_the_error_shape(app, staff, body):
+    for method, path in (("post", "/businesses"), ("patch", "/businesses/rawon-pak-darmo"),
+                         ("post", "/businesses/rawon-pak-darmo/features")):
+        response = getattr(staff, method)(path, data=body, content_type="application/json")
+        assert_error_shape(response, 400)
+    with app.app_context():
+        assert db.session.scalar(select(Business.name).where(
+            Business.slug == "rawon-pak-darmo")) == "Rawon Pak Darmo"
+
+
+def test_appearance_dates_are_checked_on_a_29_february_too(staff, monkeypatch):
+    class LeapDay(date):
+        @classmethod
+        def today(cls):
+            return cls(2028, 2, 29)
+
+    monkeypatch.setattr(import_fields, "date", LeapDay)
+    response = staff.post("/businesses/rawon-pak-darmo/features",
+                          json={"rubric": "umkm-of-the-week", "featured_on": "2028-02-25"})
+    assert response.status_code == 201, response.json
+    response = staff.post("/businesses/rawon-pak-darmo/features",
+                          json={"rubric": "umkm-of-the-week", "featured_on": "2031-01-03"})
+    assert_error_shape(response, 422)
+
+
+def test_established_this_year_is_accepted_after_the_app_started(staff, monkeypatch):
+    class NextYear(date):
+        @classmethod
+        def today(cls):
+            return cls(date.today().year + 1, 1, 2)
+
+    monkeypatch.setattr(import_fields, "date", NextYear)
+    year = date.today().year + 1
+    response = staff.patch("/businesses/rawon-pak-darmo", json={"established": year})
+    assert response.status_code == 200, response.json
+    response = staff.patch("/businesses/rawon-pak-darmo", json={"established": year + 1})
+    assert_error_shape(response, 422)
 
 
 def test_patch_rejects_dump_only_fields(staff):

@@ -4,6 +4,7 @@ import pytest
 
 from directory.ratelimit_storage import SQLiteStorage
 from tests.conftest import make_app
+from tests.helpers import assert_error_shape
 
 PUBLIC = ["/api/v1/businesses", "/api/v1/stats", "/api/v1/categories", "/api/openapi.json"]
 
@@ -16,6 +17,17 @@ def test_public_get_has_etag_and_answers_304(client, url):
     again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
     assert again.get_data() == b""
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_if_match_that_fails_is_412_in_the_error_shape(client, url):
+    current = client.get(url).headers["ETag"]
+    failed = client.get(url, headers={"If-Match": '"not-this-version"',
+                                      "Origin": "https://news.example"})
+    assert_error_shape(failed, 412)
+    assert failed.headers["Access-Control-Allow-Origin"] == "*"
+    for matching in (current, "*"):  # "*": any current representation matches
+        assert client.get(url, headers={"If-Match": matching}).status_code == 200, matching
 
 
 def test_errors_are_not_cached(client):

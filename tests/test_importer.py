@@ -1,6 +1,7 @@
 """The staff import format (DATA-FORMAT.md), rule by rule."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,8 @@ from sqlalchemy import func, select
 
 from directory import services
 from directory.importers import ImportFileError
-from directory.importers.fields import instagram_handle, whatsapp_number
+from directory.importers import fields as import_fields
+from directory.importers.fields import featured_date, instagram_handle, whatsapp_number
 from directory.models import Business, Feature, db
 
 DATA = Path(__file__).parent / "data"
@@ -103,6 +105,9 @@ BAD_ROWS = [
      "whatsapp", "not an Indonesian mobile number"),
     ("2021-05-07,umkm-of-the-week,,Toko X,,kuliner,Blimbing,Purwantoro,,,,,,,,banyak,",
      "reach", "not a whole number"),
+    # More than the database's INTEGER holds (PostgreSQL's is 32-bit): a row error, not a crash.
+    ("2021-05-07,umkm-of-the-week,,Toko X,,kuliner,Blimbing,Purwantoro,,,,,,,,"
+     "99999999999999999999999,", "reach", "too large"),
     ("2021-05-07,umkm-of-the-week,,Toko X,,kuliner,Blimbing,Purwantoro,,,,,,,,,3000",
      "established", "not a plausible year"),
     ("2021-05-07,umkm-of-the-week,Bad Slug,Toko X,,kuliner,Blimbing,Purwantoro,,,,,,,,,",
@@ -138,6 +143,22 @@ def test_unreadable_file_changes_nothing_and_says_why(app, write_file, content, 
         before = counts()
         with pytest.raises(ImportFileError, match=reason):
             services.import_file(path)
+        assert counts() == before
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('[{"featured_on": "2021-05-07", "rubric": "umkm-of-the-week", "name": "Toko \\ud800",'
+     ' "category": "kuliner", "district": "Sukun", "kelurahan": "Sukun"}]', "surrogate"),
+    ('{"featured_on": "2021-05-07"}', "must be a list"),
+])
+def test_unreadable_json_changes_nothing_and_says_why(app, write_file, content, reason):
+    path = write_file("broken.json", content)
+    with app.app_context():
+        before = counts()
+        for dry_run in (True, False):
+            with pytest.raises(ImportFileError, match=reason):
+                services.import_file(path, dry_run=dry_run)
         assert counts() == before
 
 
@@ -177,6 +198,32 @@ def test_json_errors_name_the_line_of_the_record(empty_app, write_file):
         assert [str(e) for e in report.errors] == ["line 4: category: unknown category 'nope'"]
 
 
+def test_skipped_counts_rows_even_when_they_share_a_line(empty_app, write_file):
+    # A JSON file saved on one line (or one business with several features) puts several
+    # rows on one line: each bad row is still one skipped row.
+    good = {"featured_on": "2021-05-07", "rubric": "umkm-of-the-week", "name": "A",
+            "category": "kuliner", "district": "Sukun", "kelurahan": "Sukun"}
+    rows = [good, {**good, "name": "B", "category": "nope"}, {**good, "name": "C",
+                                                                 "category": "nope"}, 5]
+    with empty_app.app_context():
+        report = services.import_file(write_file("one-line.json", json.dumps(rows)))
+        assert (report.rows, report.skipped, report.new_businesses) == (4, 3, 1)
+        assert "skipped 3 of 4 rows" in report.summary()
+
+
+def test_dates_are_checked_on_a_29_february_too(monkeypatch):
+    class LeapDay(date):
+        @classmethod
+        def today(cls):
+            return cls(2028, 2, 29)
+
+    monkeypatch.setattr(import_fields, "date", LeapDay)
+    assert featured_date("29/02/2028") == date(2028, 2, 29)
+    assert featured_date("2029-01-04") == date(2029, 1, 4)
+    with pytest.raises(ValueError, match="out of range"):
+        featured_date("2029-03-02")
+
+
 @pytest.mark.parametrize(("typed", "stored"), [
     ("081234567890", "+6281234567890"), ("6281234567890", "+6281234567890"),
     ("+62 812-3456-7890", "+6281234567890"), ("0812 3456 7890", "+6281234567890"),
@@ -184,6 +231,17 @@ def test_json_errors_name_the_line_of_the_record(empty_app, write_file):
 ])
 def test_whatsapp_numbers_are_normalised(typed, stored):
     assert whatsapp_number(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["0812345678\u00b2", "0812345678\u0669",
+                                   "081234567\uff18\uff19", "\u00b2"])
+def test_numbers_are_ascii_digits(typed):
+    # str.isdigit() is true for superscripts and other scripts' digits: they were stored
+    # as '+62812345678\u00b2' or failed with int()'s message instead of the format's.
+    with pytest.raises(ValueError, match="is not"):
+        whatsapp_number(typed)
+    with pytest.raises(ValueError, match="is not a whole number"):
+        import_fields.whole_number(typed)
 
 
 @pytest.mark.parametrize("typed", ["@kripik_contoh", "kripik_contoh",

@@ -4,14 +4,27 @@ Each admin blueprint checks the Bearer token in a before_request hook set where 
 defined, so a route added to one cannot skip it; tests walk the URL map to be sure.
 """
 
+from flask_smorest.spec.plugins import integerconverter2paramschema
+from werkzeug.routing import IntegerConverter
+
 BEARER = [{"bearerAuth": []}]
 URL_PREFIX = "/api/v1/admin"
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a row id in a URL. A number longer than any id is an unknown URL (404),
+    never a value the database driver cannot bind (a 500)."""
+
+    regex = r"\d{1,18}"
 
 
 def init_app(app) -> None:
     """Register the staff API (after the public API's init_app) and the staff page."""
     from .. import audit, auth, jobs  # noqa: F401  (their tables)
     from ..api import api
+
+    app.url_map.converters["id"] = IdConverter  # before the blueprints' rules are added
+    api.register_converter(IdConverter, integerconverter2paramschema)
     from . import businesses, operations, page
 
     api.spec.components.security_scheme(

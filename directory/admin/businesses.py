@@ -1,8 +1,7 @@
 """Staff editing of businesses (soft delete, restore) and their appearances."""
 
-from flask_smorest import Blueprint
-
 from .. import staff
+from ..api.blueprint import Blueprint
 from ..auth import require_token
 from . import BEARER
 from .schemas import (
@@ -79,7 +78,7 @@ def add_feature(data, slug):
     return staff.add_feature(slug, data)
 
 
-@blp.route("/features/<int:feature_id>", methods=["PATCH"])
+@blp.route("/features/<id:feature_id>", methods=["PATCH"])
 @blp.doc(security=BEARER)
 @blp.arguments(StaffFeaturePatchSchema)
 @blp.response(200, StaffFeatureSchema)
@@ -88,7 +87,7 @@ def update_feature(data, feature_id):
     return staff.update_feature(feature_id, data)
 
 
-@blp.route("/features/<int:feature_id>", methods=["DELETE"])
+@blp.route("/features/<id:feature_id>", methods=["DELETE"])
 @blp.doc(security=BEARER)
 @blp.response(204)
 def delete_feature(feature_id):

@@ -1,9 +1,9 @@
 """Staff operations: upload-and-import, full reindex jobs, the audit log, who am I."""
 
 from flask import g, url_for
-from flask_smorest import Blueprint
 
 from .. import audit, jobs, staff
+from ..api.blueprint import Blueprint
 from ..api.links import page_links
 from ..auth import require_token
 from ..errors import NotFound
@@ -63,7 +63,7 @@ def list_jobs():
     return {"items": jobs.recent_jobs()}
 
 
-@blp.route("/jobs/<int:job_id>")
+@blp.route("/jobs/<id:job_id>")
 @blp.doc(security=BEARER)
 @blp.response(200, JobSchema)
 def get_job(job_id):

@@ -47,11 +47,18 @@ class Normalised(fields.String):
             raise ValidationError(str(error)) from error
 
 
+class _LengthUnlessNone(validate.Length):
+    """Length for a field whose blank input loads as None (still documented as maxLength)."""
+
+    def __call__(self, value):
+        return value if value is None else super().__call__(value)
+
+
 class OptionalText(fields.String):
     """Text with its spaces tidied; empty means none."""
 
     def __init__(self, max_length: int, keep_lines: bool = False, **kwargs):
-        super().__init__(allow_none=True, validate=validate.Length(max=max_length), **kwargs)
+        super().__init__(allow_none=True, validate=_LengthUnlessNone(max=max_length), **kwargs)
         self.keep_lines = keep_lines
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -74,12 +81,13 @@ class StaffFeatureSchema(StaffSchema):
                            validate=validate.OneOf(_slugs("rubrics")))
     featured_on = fields.Date(required=True)
     post_url = Normalised(normalise.post_url)
-    reach = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+    reach = fields.Integer(allow_none=True,
+                           validate=validate.Range(min=0, max=normalise.MAX_INTEGER))
     created_at = fields.DateTime(dump_only=True)
 
     @validates("featured_on")
     def _featured_on(self, value: date, **_):
-        if value.year < 2000 or value > date.today().replace(year=date.today().year + 1):
+        if not normalise.plausible_featured_on(value):
             raise ValidationError("Date out of range.")
 
 
@@ -104,13 +112,18 @@ class StaffBusinessSchema(StaffSchema):
     instagram = Normalised(normalise.instagram_handle)
     whatsapp = Normalised(normalise.whatsapp_number)
     website = Normalised(normalise.website_url)
-    established = fields.Integer(allow_none=True,
-                                 validate=validate.Range(min=1800, max=date.today().year))
+    # The upper bound is this year when the value is checked (see _established).
+    established = fields.Integer(allow_none=True, validate=validate.Range(min=1800))
     fictional = fields.Boolean()
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
     deleted_at = fields.DateTime(dump_only=True)
     features = fields.List(fields.Nested(StaffFeatureSchema), dump_only=True)
+
+    @validates("established")
+    def _established(self, value, **_):
+        if value is not None and not normalise.plausible_year(value):
+            raise ValidationError(f"Must be a year from 1800 to {normalise.date.today().year}.")
 
     @validates_schema
     def _place(self, data, **_):

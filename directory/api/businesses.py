@@ -1,11 +1,10 @@
 """GET /businesses (search, filters, facets) and GET /businesses/<slug>."""
 
-from flask_smorest import Blueprint
-
 from .. import services
 from ..errors import NotFound
 from ..schemas import BusinessDetailSchema, BusinessPageSchema, BusinessSearchArgs
 from ..search import FILTERS, SearchRequest
+from .blueprint import Blueprint
 from .links import page_links
 
 blp = Blueprint("businesses", __name__, description="Featured businesses")

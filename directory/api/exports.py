@@ -3,13 +3,13 @@
 import hashlib
 
 from flask import Response, current_app, request, stream_with_context
-from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from .. import dictionary, exports
 from ..http_cache import not_modified
 from ..schemas import BusinessSearchArgs
 from ..search import FILTERS
+from .blueprint import Blueprint
 
 blp = Blueprint("exports", __name__, description="Open data: everything, as files")
 

@@ -1,9 +1,8 @@
 """GET /features: the timeline of appearances, newest first."""
 
-from flask_smorest import Blueprint
-
 from .. import services
 from ..schemas import FeatureListArgs, FeaturePageSchema
+from .blueprint import Blueprint
 from .links import page_links
 
 blp = Blueprint("features", __name__, description="Appearances in the rubrics")

@@ -1,9 +1,8 @@
 """Reference lists with counts: categories, districts (kecamatan and kelurahan), rubrics."""
 
-from flask_smorest import Blueprint
-
 from .. import services
 from ..schemas import CategorySchema, DistrictSchema, RubricSchema, list_of
+from .blueprint import Blueprint
 
 blp = Blueprint("reference", __name__, description="Categories, places and rubrics")
 

@@ -1,9 +1,9 @@
 """GET /stats: counts of businesses and appearances by place, category, rubric and time."""
 
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from .. import stats
+from .blueprint import Blueprint
 
 blp = Blueprint("stats", __name__, description="Counts for journalists and charts")
 

@@ -1,9 +1,8 @@
 """GET /suggest?q=kri: completions for the search box, cheap enough for every keystroke."""
 
-from flask_smorest import Blueprint
-
 from .. import services
 from ..schemas import SuggestArgs, SuggestionListSchema
+from .blueprint import Blueprint
 
 blp = Blueprint("suggest", __name__, description="Search-box completions")
 

@@ -22,6 +22,7 @@ def run_import(data: bytes, filename: str, dry_run: bool = False,
         row, errors = validate(raw)
         if row is None:
             report.errors.extend(errors)
+            report.skipped += 1
             if progress:
                 progress(1)
         else:

@@ -24,14 +24,12 @@ class ImportReport:
     updated_businesses: int = 0
     updated_features: int = 0
     unchanged_rows: int = 0
+    # Counted per row, not per distinct error line: rows of a one-line JSON share a line.
+    skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
     changed_ids: set[int] = field(default_factory=set)
-
-    @property
-    def skipped(self) -> int:
-        return len({error.line for error in self.errors})
 
     def summary(self) -> str:
         prefix = "Dry run, nothing written: would add" if self.dry_run else "Added"
@@ -66,6 +64,7 @@ def apply_rows(rows: list[ImportRow], report: ImportReport,
             for row in group:
                 report.errors.append(RowError(
                     row.line, "slug", f"{slug!r} was deleted by staff; restore it first"))
+            report.skipped += len(group)
             if progress:
                 progress(len(group))
             continue

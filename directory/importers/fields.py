@@ -7,6 +7,10 @@ import re
 import unicodedata
 from datetime import date, datetime
 
+# The largest whole number the database stores (INTEGER: 32-bit in PostgreSQL).
+MAX_INTEGER = 2**31 - 1
+# 0-9 only: str.isdigit() also accepts superscripts and other scripts' digits.
+ASCII_DIGITS = re.compile(r"[0-9]+")
 INSTAGRAM_HANDLE = re.compile(r"^[A-Za-z0-9._]{1,30}$")
 INSTAGRAM_URL = re.compile(r"^(?:https?://)?(?:www\.)?instagram\.com/([A-Za-z0-9._]{1,30})/?(?:[?#].*)?$",
                            re.IGNORECASE)
@@ -22,6 +26,21 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+def plausible_featured_on(day: date) -> bool:
+    """From 2000 to a year from today (posts are planned ahead), read at each call."""
+    today = date.today()
+    try:
+        latest = today.replace(year=today.year + 1)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + 1, day=28)
+    return date(2000, 1, 1) <= day <= latest
+
+
+def plausible_year(number: int) -> bool:
+    """A founding year: from 1800 to this year, read at each call (not at start-up)."""
+    return 1800 <= number <= date.today().year
+
+
 def featured_date(value: str) -> date:
     """Parse ISO `YYYY-MM-DD`; also `DD/MM/YYYY`, as spreadsheets set to Indonesian save it."""
     value = value.strip()
@@ -30,7 +49,7 @@ def featured_date(value: str) -> date:
             parsed = datetime.strptime(value, pattern).date()
         except ValueError:
             continue
-        if parsed.year < 2000 or parsed > date.today().replace(year=date.today().year + 1):
+        if not plausible_featured_on(parsed):
             raise ValueError(f"date {value!r} is out of range")
         return parsed
     raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
@@ -45,7 +64,7 @@ def whatsapp_number(value: str) -> str:
     digits = re.sub(r"[\s\-().]", "", value)
     if digits.startswith("+"):
         digits = digits[1:]
-    if not digits.isdigit():
+    if not ASCII_DIGITS.fullmatch(digits):
         raise ValueError(f"{value!r} is not a phone number")
     if digits.startswith("62"):
         digits = digits[2:]
@@ -86,16 +105,19 @@ def post_url(value: str) -> str:
 def whole_number(value: str) -> int:
     """Parse a whole number; thousands separators of either locale are allowed (3.120)."""
     cleaned = value.strip().replace("\u00a0", "").replace(" ", "")
-    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", cleaned):
+    if re.fullmatch(r"[0-9]{1,3}([.,][0-9]{3})+", cleaned):
         cleaned = re.sub(r"[.,]", "", cleaned)
-    if not cleaned.isdigit():
+    if not ASCII_DIGITS.fullmatch(cleaned):
         raise ValueError(f"{value!r} is not a whole number")
-    return int(cleaned)
+    number = int(cleaned)
+    if number > MAX_INTEGER:
+        raise ValueError(f"{value!r} is too large (at most {MAX_INTEGER})")
+    return number
 
 
 def year(value: str) -> int:
     number = whole_number(value)
-    if not 1800 <= number <= date.today().year:
+    if not plausible_year(number):
         raise ValueError(f"{value!r} is not a plausible year")
     return number
 

@@ -126,10 +126,18 @@ def _as_text(value) -> object:
 
 def read_json(text: str) -> tuple[list[RawRow], list[str]]:
     try:
-        json.loads(text)
+        # Whole first: a syntax error anywhere is reported, and nothing is imported.
+        document = json.loads(text)
         items = _top_level_items(text)
     except json.JSONDecodeError as error:
         raise ImportFileError(f"line {error.lineno}: not valid JSON ({error.msg})") from error
+    except RecursionError as error:
+        raise ImportFileError("JSON nested too deeply to be rows of the format") from error
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ImportFileError("JSON holds a lone surrogate escape (\\ud800-\\udfff), "
+                              "which is not text") from error
     rows, warnings = [], []
     for line, item in items:
         if not isinstance(item, dict):
