@@ -139,13 +139,18 @@
   }
 
   function problem(retry, error) {
-    if (error && error.status >= 400 && error.status < 500) {
+    const status = (error && error.status) || 0;
+    // 429 (too many requests) and 503 (index busy) pass: waiting helps, rewording does not.
+    if (status >= 400 && status < 500 && status !== 429) {
       return h('div', { class: 'alert', role: 'alert' },
         h('p', null, 'Pencarian ini tidak dapat diproses. Periksa kata pencarian atau saringan, lalu cari lagi.'),
         h('a', { class: 'btn', href: '/' }, 'Ke halaman awal'));
     }
+    let text = 'Maaf, data belum bisa dimuat. Periksa sambungan internet Anda, lalu coba lagi.';
+    if (status === 429 || status === 503) text = 'Layanan sedang sibuk. Tunggu sebentar, lalu coba lagi.';
+    else if (status) text = 'Maaf, terjadi gangguan di server kami. Coba lagi sebentar lagi.';
     return h('div', { class: 'alert', role: 'alert' },
-      h('p', null, 'Maaf, data belum bisa dimuat. Periksa sambungan internet Anda, lalu coba lagi.'),
+      h('p', null, text),
       h('button', { type: 'button', class: 'btn primary', onclick: retry }, 'Coba lagi'));
   }
 
@@ -313,7 +318,7 @@
         status.textContent = `Menampilkan ${loaded} dari ${total} usaha`;
         if (added.length) added[0].querySelector('a').focus();
       } catch (e) {
-        message.replaceChildren(problem(() => { message.replaceChildren(); more.click(); }));
+        message.replaceChildren(problem(() => { message.replaceChildren(); more.click(); }, e));
       } finally {
         more.disabled = false;
       }

@@ -208,3 +208,25 @@ def test_a_query_the_api_refuses_gets_advice_not_a_retry(page):
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Pencarian ini tidak dapat diproses")
     expect(alert.get_by_role("button", name="Coba lagi")).to_have_count(0)
+
+
+def test_a_busy_api_asks_to_wait_and_retry_not_to_reword(page):
+    busy = {"on": True}
+
+    def limited(route):
+        if busy["on"]:
+            route.fulfill(status=429, headers={"Retry-After": "20"},
+                          json={"error": {"status": 429, "code": "too_many_requests",
+                                          "message": "Too many requests."}})
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/api/v1/businesses\?"), limited)
+    page.goto("/?q=batik")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Layanan sedang sibuk")
+    expect(alert).not_to_contain_text("Periksa kata pencarian")
+
+    busy["on"] = False
+    alert.get_by_role("button", name="Coba lagi").click()
+    expect(card_named(page, "Batik Sukun Asri")).to_be_visible()
