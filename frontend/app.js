@@ -158,7 +158,7 @@
   function searchPage() {
     const home = $('home'), results = $('results'), cards = $('cards'), message = $('message');
     const status = $('status'), more = $('more'), facets = $('facets'), sort = $('sort');
-    const input = $('q');
+    const input = $('q'), notice = $('notice');
     let state = readState(location.search);
     let token = 0, ctrl = null, loaded = 0, total = 0, homeDone = false;
 
@@ -241,16 +241,21 @@
       total = data.total;
       more.hidden = loaded >= total;
       status.textContent = total ? `${total} usaha ditemukan` : 'Tidak ada usaha yang cocok';
-      if (!total) message.replaceChildren(empty(s, data.suggestion));
+      // Below the heading, where the results would be; a few typo matches get the hint too.
+      notice.replaceChildren(total ? didYouMean(s, data.suggestion) || '' : empty(s, data.suggestion));
       if (focus) $('h-results').focus();
+    }
+
+    function didYouMean(s, suggestion) {
+      return suggestion && suggestion !== s.q ? h('p', { class: 'didyoumean' }, 'Mungkin maksud Anda ',
+        h('a', { href: urlOf({ ...s, q: suggestion, page: 1 }), 'data-nav': true }, suggestion), '?') : null;
     }
 
     function empty(s, suggestion) {
       const anyFilter = FILTERS.some((f) => s[f].length);
       return h('div', { class: 'empty' },
         h('p', null, s.q ? `Tidak ada usaha yang cocok dengan “${s.q}”.` : 'Tidak ada usaha dengan saringan ini.'),
-        suggestion ? h('p', { class: 'didyoumean' }, 'Mungkin maksud Anda ',
-          h('a', { href: urlOf({ ...s, q: suggestion, page: 1 }), 'data-nav': true }, suggestion), '?') : null,
+        didYouMean(s, suggestion),
         h('p', null, 'Coba kata lain yang lebih umum, misalnya “keripik” atau “batik”.'),
         anyFilter ? h('p', null, h('button', {
           type: 'button', class: 'btn',
@@ -277,6 +282,7 @@
           }));
       });
       facets.replaceChildren(...groups.filter(Boolean));
+      $('filters').hidden = !groups.some(Boolean); // nothing to narrow: no empty panel
       const active = FILTERS.reduce((n, f) => n + s[f].length, 0);
       $('fcount').textContent = active ? `(${active} aktif)` : '';
       if (keep && $(keep)) $(keep).focus();

@@ -230,3 +230,36 @@ def test_a_busy_api_asks_to_wait_and_retry_not_to_reword(page):
     busy["on"] = False
     alert.get_by_role("button", name="Coba lagi").click()
     expect(card_named(page, "Batik Sukun Asri")).to_be_visible()
+
+
+def test_a_few_typo_matches_still_offer_the_apis_did_you_mean(page):
+    def few(route):
+        response = route.fetch()
+        data = response.json()
+        data["suggestion"] = "batik"
+        route.fulfill(response=response, json=data)
+
+    page.route(re.compile(r"/api/v1/businesses\?q=batk"), few)
+    page.goto("/?q=batk")
+    expect(card_named(page, "Batik Sukun Asri")).to_be_visible()
+    hint = page.locator(".didyoumean")
+    expect(hint).to_have_text("Mungkin maksud Anda batik?")
+    # Under the results' heading, not above it.
+    heading_y = page.locator("#h-results").bounding_box()["y"]
+    assert hint.bounding_box()["y"] > heading_y
+    hint.get_by_role("link", name="batik").click()
+    expect(page).to_have_url(re.compile(r"/\?q=batik$"))
+    expect(page.locator(".didyoumean")).to_have_count(0)
+
+
+def test_no_results_explain_under_the_heading_without_an_empty_filter_panel(page):
+    page.goto("/?q=xyzzyqq")
+    empty = page.locator(".empty")
+    expect(empty).to_contain_text("Tidak ada usaha yang cocok dengan “xyzzyqq”.")
+    assert empty.bounding_box()["y"] > page.locator("#h-results").bounding_box()["y"]
+    expect(page.locator("#filters")).to_be_hidden()
+
+    search(page, "batik")
+    expect(card_named(page, "Batik Sukun Asri")).to_be_visible()
+    expect(page.locator("#filters")).to_be_visible()
+    expect(page.locator(".empty")).to_have_count(0)
