@@ -161,8 +161,27 @@
     const input = $('q'), notice = $('notice');
     let state = readState(location.search);
     let token = 0, ctrl = null, loaded = 0, total = 0, homeDone = false;
+    // The results arrive after the browser would restore the scroll position, so the page
+    // keeps it in its history entry and scrolls there itself once they are drawn.
+    if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
+    const savedY = (st) => (st && typeof st.y === 'number' ? st.y : null);
+    let restoreY = savedY(history.state);
+    let saveTimer = 0;
+    const saveScroll = () => history.replaceState({ y: window.scrollY }, '');
+    const restoreScroll = () => {
+      if (restoreY != null) window.scrollTo({ top: restoreY, behavior: 'instant' });
+      restoreY = null;
+    };
+    window.addEventListener('scroll', () => {
+      clearTimeout(saveTimer);
+      saveTimer = setTimeout(saveScroll, 150);
+    }, { passive: true });
+    window.addEventListener('pagehide', saveScroll);
 
     function go(s, { replace = false, focus = false } = {}) {
+      clearTimeout(saveTimer);
+      if (!replace) saveScroll();
+      restoreY = null;
       history[replace ? 'replaceState' : 'pushState'](null, '', urlOf(s));
       show(s, focus);
     }
@@ -187,7 +206,7 @@
       home.hidden = false;
       document.title = SITE;
       status.textContent = '';
-      if (homeDone) return;
+      if (homeDone) { restoreScroll(); return; }
       try {
         const [ref, feats] = await Promise.all([loadRef(), api('/features?per_page=6', ctrl.signal)]);
         if (my !== token) return;
@@ -200,6 +219,7 @@
         $('dists').replaceChildren(...ref.districts
           .map((d) => way('/?district=' + enc(d.slug), d.name, d.count)));
         homeDone = true;
+        restoreScroll();
       } catch (e) {
         if (my === token && e.name !== 'AbortError') message.replaceChildren(problem(showHome));
       }
@@ -244,6 +264,7 @@
       // Below the heading, where the results would be; a few typo matches get the hint too.
       notice.replaceChildren(total ? didYouMean(s, data.suggestion) || '' : empty(s, data.suggestion));
       if (focus) $('h-results').focus();
+      restoreScroll();
     }
 
     function didYouMean(s, suggestion) {
@@ -320,7 +341,7 @@
         total = data.total;
         more.hidden = loaded >= total || !added.length;
         state = { ...state, page };
-        history.replaceState(null, '', urlOf(state));
+        history.replaceState({ y: window.scrollY }, '', urlOf(state));
         status.textContent = `Menampilkan ${loaded} dari ${total} usaha`;
         if (added.length) added[0].querySelector('a').focus();
       } catch (e) {
@@ -342,7 +363,10 @@
       e.preventDefault();
       go(readState(new URL(a.href).search), { focus: true });
     });
-    window.addEventListener('popstate', () => show(readState(location.search)));
+    window.addEventListener('popstate', (e) => {
+      restoreY = savedY(e.state) || 0;
+      show(readState(location.search));
+    });
     if (matchMedia('(min-width: 60em)').matches) $('filters').open = true;
 
     show(state);

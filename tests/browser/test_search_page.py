@@ -263,3 +263,22 @@ def test_no_results_explain_under_the_heading_without_an_empty_filter_panel(page
     expect(card_named(page, "Batik Sukun Asri")).to_be_visible()
     expect(page.locator("#filters")).to_be_visible()
     expect(page.locator(".empty")).to_have_count(0)
+
+
+def test_back_from_a_business_returns_to_the_same_place_in_a_long_list(page):
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto("/?district=sukun")
+    page.get_by_role("button", name="Muat lebih banyak").click()
+    expect(page.locator("#cards .card")).to_have_count(25)
+    target = page.get_by_role("link", name="Warung Sambal 3", exact=True)
+    target.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)  # the page notes the position after scrolling settles
+    before = page.evaluate("window.scrollY")
+    assert before > 2000
+    target.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Warung Sambal 3")
+
+    page.get_by_role("link", name="← Kembali ke hasil pencarian").click()
+    expect(page.locator("#cards .card")).to_have_count(25)
+    page.wait_for_function(f"Math.abs(window.scrollY - {before}) < 5")
+    expect(page.get_by_role("link", name="Warung Sambal 3", exact=True)).to_be_in_viewport()
