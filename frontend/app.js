@@ -139,13 +139,18 @@
   }
 
   function problem(retry, error) {
-    if (error && error.status >= 400 && error.status < 500) {
+    const status = (error && error.status) || 0;
+    // 429 (too many requests) and 503 (index busy) pass: waiting helps, rewording does not.
+    if (status >= 400 && status < 500 && status !== 429) {
       return h('div', { class: 'alert', role: 'alert' },
         h('p', null, 'Pencarian ini tidak dapat diproses. Periksa kata pencarian atau saringan, lalu cari lagi.'),
         h('a', { class: 'btn', href: '/' }, 'Ke halaman awal'));
     }
+    let text = 'Maaf, data belum bisa dimuat. Periksa sambungan internet Anda, lalu coba lagi.';
+    if (status === 429 || status === 503) text = 'Layanan sedang sibuk. Tunggu sebentar, lalu coba lagi.';
+    else if (status) text = 'Maaf, terjadi gangguan di server kami. Coba lagi sebentar lagi.';
     return h('div', { class: 'alert', role: 'alert' },
-      h('p', null, 'Maaf, data belum bisa dimuat. Periksa sambungan internet Anda, lalu coba lagi.'),
+      h('p', null, text),
       h('button', { type: 'button', class: 'btn primary', onclick: retry }, 'Coba lagi'));
   }
 
@@ -153,11 +158,30 @@
   function searchPage() {
     const home = $('home'), results = $('results'), cards = $('cards'), message = $('message');
     const status = $('status'), more = $('more'), facets = $('facets'), sort = $('sort');
-    const input = $('q');
+    const input = $('q'), notice = $('notice');
     let state = readState(location.search);
     let token = 0, ctrl = null, loaded = 0, total = 0, homeDone = false;
+    // The results arrive after the browser would restore the scroll position, so the page
+    // keeps it in its history entry and scrolls there itself once they are drawn.
+    if ('scrollRestoration' in history) history.scrollRestoration = 'manual';
+    const savedY = (st) => (st && typeof st.y === 'number' ? st.y : null);
+    let restoreY = savedY(history.state);
+    let saveTimer = 0;
+    const saveScroll = () => history.replaceState({ y: window.scrollY }, '');
+    const restoreScroll = () => {
+      if (restoreY != null) window.scrollTo({ top: restoreY, behavior: 'instant' });
+      restoreY = null;
+    };
+    window.addEventListener('scroll', () => {
+      clearTimeout(saveTimer);
+      saveTimer = setTimeout(saveScroll, 150);
+    }, { passive: true });
+    window.addEventListener('pagehide', saveScroll);
 
     function go(s, { replace = false, focus = false } = {}) {
+      clearTimeout(saveTimer);
+      if (!replace) saveScroll();
+      restoreY = null;
       history[replace ? 'replaceState' : 'pushState'](null, '', urlOf(s));
       show(s, focus);
     }
@@ -182,7 +206,7 @@
       home.hidden = false;
       document.title = SITE;
       status.textContent = '';
-      if (homeDone) return;
+      if (homeDone) { restoreScroll(); return; }
       try {
         const [ref, feats] = await Promise.all([loadRef(), api('/features?per_page=6', ctrl.signal)]);
         if (my !== token) return;
@@ -195,6 +219,7 @@
         $('dists').replaceChildren(...ref.districts
           .map((d) => way('/?district=' + enc(d.slug), d.name, d.count)));
         homeDone = true;
+        restoreScroll();
       } catch (e) {
         if (my === token && e.name !== 'AbortError') message.replaceChildren(problem(showHome));
       }
@@ -236,16 +261,22 @@
       total = data.total;
       more.hidden = loaded >= total;
       status.textContent = total ? `${total} usaha ditemukan` : 'Tidak ada usaha yang cocok';
-      if (!total) message.replaceChildren(empty(s, data.suggestion));
+      // Below the heading, where the results would be; a few typo matches get the hint too.
+      notice.replaceChildren(total ? didYouMean(s, data.suggestion) || '' : empty(s, data.suggestion));
       if (focus) $('h-results').focus();
+      restoreScroll();
+    }
+
+    function didYouMean(s, suggestion) {
+      return suggestion && suggestion !== s.q ? h('p', { class: 'didyoumean' }, 'Mungkin maksud Anda ',
+        h('a', { href: urlOf({ ...s, q: suggestion, page: 1 }), 'data-nav': true }, suggestion), '?') : null;
     }
 
     function empty(s, suggestion) {
       const anyFilter = FILTERS.some((f) => s[f].length);
       return h('div', { class: 'empty' },
         h('p', null, s.q ? `Tidak ada usaha yang cocok dengan “${s.q}”.` : 'Tidak ada usaha dengan saringan ini.'),
-        suggestion ? h('p', { class: 'didyoumean' }, 'Mungkin maksud Anda ',
-          h('a', { href: urlOf({ ...s, q: suggestion, page: 1 }), 'data-nav': true }, suggestion), '?') : null,
+        didYouMean(s, suggestion),
         h('p', null, 'Coba kata lain yang lebih umum, misalnya “keripik” atau “batik”.'),
         anyFilter ? h('p', null, h('button', {
           type: 'button', class: 'btn',
@@ -272,6 +303,7 @@
           }));
       });
       facets.replaceChildren(...groups.filter(Boolean));
+      $('filters').hidden = !groups.some(Boolean); // nothing to narrow: no empty panel
       const active = FILTERS.reduce((n, f) => n + s[f].length, 0);
       $('fcount').textContent = active ? `(${active} aktif)` : '';
       if (keep && $(keep)) $(keep).focus();
@@ -309,11 +341,11 @@
         total = data.total;
         more.hidden = loaded >= total || !added.length;
         state = { ...state, page };
-        history.replaceState(null, '', urlOf(state));
+        history.replaceState({ y: window.scrollY }, '', urlOf(state));
         status.textContent = `Menampilkan ${loaded} dari ${total} usaha`;
         if (added.length) added[0].querySelector('a').focus();
       } catch (e) {
-        message.replaceChildren(problem(() => { message.replaceChildren(); more.click(); }));
+        message.replaceChildren(problem(() => { message.replaceChildren(); more.click(); }, e));
       } finally {
         more.disabled = false;
       }
@@ -331,7 +363,10 @@
       e.preventDefault();
       go(readState(new URL(a.href).search), { focus: true });
     });
-    window.addEventListener('popstate', () => show(readState(location.search)));
+    window.addEventListener('popstate', (e) => {
+      restoreY = savedY(e.state) || 0;
+      show(readState(location.search));
+    });
     if (matchMedia('(min-width: 60em)').matches) $('filters').open = true;
 
     show(state);

@@ -17,8 +17,19 @@
     ["unchanged_rows", "Baris tanpa perubahan"], ["skipped", "Baris dilewati"],
   ];
 
+  // The API speaks English; its message follows as detail.
+  const STATUS_TEXT = {
+    401: "Token tidak berlaku.", 404: "Data tidak ditemukan.",
+    409: "Bentrok dengan data yang sudah ada.", 413: "Berkas terlalu besar.",
+    422: "Isian belum benar.", 429: "Terlalu banyak permintaan; tunggu sebentar.",
+    503: "Indeks sedang sibuk; coba lagi sebentar lagi.",
+  };
+  const LABELS = { category: {}, kelurahan: {}, rubric: {} };  // slug -> name
+  const named = (kind, slug) => LABELS[kind][slug] || slug;
+
   const $ = (id) => document.getElementById(id);
   let chosen = null;        // slug of the business the appearance goes to
+  let chosenName = "";
   let pendingFile = null;   // the file checked by the dry run, imported on confirm
   let auditPage = 1;
 
@@ -37,13 +48,26 @@
 
   function token() { return sessionStorage.getItem(TOKEN_KEY) || ""; }
 
+  const tanggal = (iso) => new Date(iso).toLocaleDateString("id-ID", // '6 Juni 2025'
+    { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
+
+  // The API's times are UTC (no zone); Malang reads WIB, always UTC+7.
+  function waktuWIB(iso) {
+    const at = new Date(/Z|[+-]\d\d:\d\d$/.test(iso) ? iso : iso + "Z");
+    return isNaN(at) ? iso : at.toLocaleString("id-ID", { timeZone: "Asia/Jakarta",
+      day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+  }
+  const todayWIB = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
+
   class ApiFailure extends Error {
     constructor(status, body) {
       const error = (body && body.error) || {};
-      let message = error.message || "Permintaan gagal (" + status + ").";
+      let message = STATUS_TEXT[status] || "Permintaan gagal (status " + status + ").";
       if (error.fields) {
         message += " " + Object.entries(error.fields)
           .map(([field, reasons]) => field + ": " + [].concat(reasons).join(", ")).join("; ");
+      } else if (error.message) {
+        message += " Rincian: " + error.message;
       }
       super(message);
       this.status = status;
@@ -98,18 +122,24 @@
       call("/categories"), call("/districts"), call("/rubrics")]);
     const category = $("category-select");
     category.replaceChildren(el("option", "— pilih —", { value: "" }));
-    for (const item of categories.items) category.append(el("option", item.label, { value: item.slug }));
+    for (const item of categories.items) {
+      category.append(el("option", LABELS.category[item.slug] = item.label, { value: item.slug }));
+    }
     const kelurahan = $("kelurahan-select");
     kelurahan.replaceChildren(el("option", "— pilih —", { value: "" }));
     for (const kecamatan of districts.items) {
       const group = el("optgroup", null, { label: "Kec. " + kecamatan.name });
-      for (const item of kecamatan.kelurahan) group.append(el("option", item.name, { value: item.slug }));
+      for (const item of kecamatan.kelurahan) {
+        group.append(el("option", LABELS.kelurahan[item.slug] = item.name, { value: item.slug }));
+      }
       kelurahan.append(group);
     }
     const rubric = $("rubric-select");
     rubric.replaceChildren();
-    for (const item of rubrics.items) rubric.append(el("option", item.label, { value: item.slug }));
-    $("featured-on").value = new Date().toISOString().slice(0, 10);
+    for (const item of rubrics.items) {
+      rubric.append(el("option", LABELS.rubric[item.slug] = item.label, { value: item.slug }));
+    }
+    $("featured-on").value = todayWIB();
     referenceLoaded = true;
   }
 
@@ -117,6 +147,7 @@
 
   function choose(business) {
     chosen = business.slug;
+    chosenName = business.name;
     $("chosen-business").textContent = business.name + " (" + business.slug + ")";
     $("feature-submit").disabled = false;
   }
@@ -131,7 +162,8 @@
       if (!page.items.length) list.append(el("li", "Tidak ditemukan. Buat usaha baru di bawah."));
       for (const business of page.items) {
         const item = el("li");
-        const label = el("span", business.name + " · " + business.kelurahan + " · " + business.category);
+        const label = el("span", business.name + " · " + named("kelurahan", business.kelurahan) +
+          " · " + named("category", business.category));
         const button = el("button", "Pilih", { type: "button", class: "secondary" });
         button.addEventListener("click", () => choose(business));
         item.append(label, button);
@@ -174,8 +206,9 @@
     try {
       const feature = await call("/admin/businesses/" + encodeURIComponent(chosen) + "/features",
         { method: "POST", json: values });
-      say("appearance-status", "Tampilan " + feature.rubric + " tanggal " + feature.featured_on +
-        " ditambahkan untuk " + feature.business + ".", "ok");
+      say("appearance-status", "Tampilan " + named("rubric", feature.rubric) +
+        " tanggal " + tanggal(feature.featured_on) + " ditambahkan untuk " + chosenName +
+        " (" + feature.business + ").", "ok");
       loadAudit(true);
     } catch (error) {
       say("appearance-status", error.message, "bad");
@@ -291,8 +324,12 @@
 
   function describe(entry) {
     if (entry.action === "import" && entry.after) return importSentence(entry.after);
+    if (entry.action === "reindex") {
+      return entry.after && entry.after.total != null ? entry.after.total + " usaha" : "";
+    }
     const record = entry.after || entry.before;
-    const label = (r) => r.name || [r.rubric, r.featured_on].filter(Boolean).join(" ");
+    const label = (r) => r.name || [named("rubric", r.rubric),
+      r.featured_on && tanggal(r.featured_on)].filter(Boolean).join(" ");
     if (!entry.before && record) return "baru: " + label(record);
     if (!entry.after && record) return "dihapus: " + label(record);
     const changed = Object.keys(entry.after)
@@ -309,7 +346,7 @@
       if (fresh) rows.replaceChildren();
       for (const entry of page.items) {
         const row = el("tr");
-        row.append(el("td", entry.at.replace("T", " ").slice(0, 19)), el("td", entry.actor),
+        row.append(el("td", waktuWIB(entry.at), { title: entry.at + " UTC" }), el("td", entry.actor),
           el("td", ACTIONS[entry.action] || entry.action), el("td", entry.target || ""),
           el("td", describe(entry)));
         rows.append(row);

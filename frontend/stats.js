@@ -48,10 +48,16 @@ function chartFrame(id, title, description, width, height) {
 }
 
 // Stacked columns: one per month, one colour per rubric.
-function monthsChart(stats) {
+// Drawn at the width it is shown at (up to 900), so its 12px labels stay 12px on a phone
+// instead of shrinking with a 900-wide drawing.
+function widthOf(id) {
+  return Math.round(Math.min(900, Math.max(280, document.getElementById(id).clientWidth || 900)));
+}
+
+function monthsChart(stats, width = 900) {
   const months = stats.by_month;
   const rubrics = stats.by_rubric;
-  const width = 900, height = 320, left = 40, bottom = 40, top = 12, right = 10;
+  const height = width < 600 ? 220 : 320, left = 40, bottom = 40, top = 12, right = 10;
   const plotW = width - left - right, plotH = height - top - bottom;
   const max = niceMax(Math.max(1, ...months.map((m) => m.appearances)));
   const root = chartFrame("months", "Penampilan per bulan menurut rubrik",
@@ -65,6 +71,7 @@ function monthsChart(stats) {
   }
   const step = plotW / Math.max(1, months.length);
   const barW = Math.max(1, step * 0.8);
+  const yearsPerLabel = Math.ceil(60 / (12 * step));
   months.forEach((month, i) => {
     const x = left + i * step + (step - barW) / 2;
     let y = top + plotH;
@@ -77,8 +84,10 @@ function monthsChart(stats) {
       bar.append(svg("title", {}, `${monthLabel(month.month, true)} · ${rubric.label}: ${number(count)}`));
       root.append(bar);
     });
-    const [, m] = month.month.split("-").map(Number);
-    if (m === 1 || i === 0) {
+    // Every January (every 2nd, 3rd... year when a year is narrower than a label) and the
+    // first month, unless it would run into the next label.
+    const [year, m] = month.month.split("-").map(Number);
+    if ((m === 1 && year % yearsPerLabel === 0) || (i === 0 && (13 - m) * step >= 60)) {
       root.append(svg("text", {x: x + barW / 2, y: height - bottom + 16, "text-anchor": "middle"},
         monthLabel(month.month, false)));
     }
@@ -88,8 +97,8 @@ function monthsChart(stats) {
 }
 
 // Horizontal bars: one per row, the number at the end of the bar.
-function barsChart(id, title, rows) {
-  const width = 900, rowH = 30, left = 170, right = 70, top = 6;
+function barsChart(id, title, rows, width = 900) {
+  const rowH = 30, left = width < 600 ? 158 : 170, right = width < 600 ? 36 : 70, top = 6;
   const height = top * 2 + rows.length * rowH;
   const max = Math.max(1, ...rows.map((row) => row.value));
   const root = chartFrame(id, title,
@@ -131,7 +140,7 @@ function render(stats) {
     note.hidden = false;
   }
 
-  document.getElementById("chart-months").replaceChildren(monthsChart(stats));
+  document.getElementById("chart-months").replaceChildren(monthsChart(stats, widthOf("chart-months")));
   document.getElementById("legend-months").replaceChildren(...stats.by_rubric.map((rubric, r) =>
     html("li", {}, html("span", {class: `swatch swatch-${r % COLOURS.length}`, "aria-hidden": "true"}),
       `${rubric.label} (${number(rubric.appearances)})`)));
@@ -143,7 +152,8 @@ function render(stats) {
 
   const kecamatan = stats.by_kecamatan;
   document.getElementById("chart-kecamatan").replaceChildren(barsChart("kecamatan",
-    "Usaha per kecamatan", kecamatan.map((k) => ({label: k.name, value: k.businesses}))));
+    "Usaha per kecamatan", kecamatan.map((k) => ({label: k.name, value: k.businesses})),
+    widthOf("chart-kecamatan")));
   document.getElementById("table-kecamatan").replaceChildren(table("Usaha per kecamatan",
     ["Kecamatan", "Usaha", "Penampilan", "Unduh"],
     kecamatan.map((k) => [k.name, number(k.businesses), number(k.appearances),
@@ -151,7 +161,8 @@ function render(stats) {
 
   const categories = stats.by_category;
   document.getElementById("chart-category").replaceChildren(barsChart("category",
-    "Usaha per kategori", categories.map((c) => ({label: c.label, value: c.businesses}))));
+    "Usaha per kategori", categories.map((c) => ({label: c.label, value: c.businesses})),
+    widthOf("chart-category")));
   document.getElementById("table-category").replaceChildren(table("Usaha per kategori",
     ["Kategori", "Usaha", "Penampilan", "Unduh"],
     categories.map((c) => [c.label, number(c.businesses), number(c.appearances),

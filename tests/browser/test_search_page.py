@@ -208,3 +208,77 @@ def test_a_query_the_api_refuses_gets_advice_not_a_retry(page):
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Pencarian ini tidak dapat diproses")
     expect(alert.get_by_role("button", name="Coba lagi")).to_have_count(0)
+
+
+def test_a_busy_api_asks_to_wait_and_retry_not_to_reword(page):
+    busy = {"on": True}
+
+    def limited(route):
+        if busy["on"]:
+            route.fulfill(status=429, headers={"Retry-After": "20"},
+                          json={"error": {"status": 429, "code": "too_many_requests",
+                                          "message": "Too many requests."}})
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/api/v1/businesses\?"), limited)
+    page.goto("/?q=batik")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("Layanan sedang sibuk")
+    expect(alert).not_to_contain_text("Periksa kata pencarian")
+
+    busy["on"] = False
+    alert.get_by_role("button", name="Coba lagi").click()
+    expect(card_named(page, "Batik Sukun Asri")).to_be_visible()
+
+
+def test_a_few_typo_matches_still_offer_the_apis_did_you_mean(page):
+    def few(route):
+        response = route.fetch()
+        data = response.json()
+        data["suggestion"] = "batik"
+        route.fulfill(response=response, json=data)
+
+    page.route(re.compile(r"/api/v1/businesses\?q=batk"), few)
+    page.goto("/?q=batk")
+    expect(card_named(page, "Batik Sukun Asri")).to_be_visible()
+    hint = page.locator(".didyoumean")
+    expect(hint).to_have_text("Mungkin maksud Anda batik?")
+    # Under the results' heading, not above it.
+    heading_y = page.locator("#h-results").bounding_box()["y"]
+    assert hint.bounding_box()["y"] > heading_y
+    hint.get_by_role("link", name="batik").click()
+    expect(page).to_have_url(re.compile(r"/\?q=batik$"))
+    expect(page.locator(".didyoumean")).to_have_count(0)
+
+
+def test_no_results_explain_under_the_heading_without_an_empty_filter_panel(page):
+    page.goto("/?q=xyzzyqq")
+    empty = page.locator(".empty")
+    expect(empty).to_contain_text("Tidak ada usaha yang cocok dengan “xyzzyqq”.")
+    assert empty.bounding_box()["y"] > page.locator("#h-results").bounding_box()["y"]
+    expect(page.locator("#filters")).to_be_hidden()
+
+    search(page, "batik")
+    expect(card_named(page, "Batik Sukun Asri")).to_be_visible()
+    expect(page.locator("#filters")).to_be_visible()
+    expect(page.locator(".empty")).to_have_count(0)
+
+
+def test_back_from_a_business_returns_to_the_same_place_in_a_long_list(page):
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto("/?district=sukun")
+    page.get_by_role("button", name="Muat lebih banyak").click()
+    expect(page.locator("#cards .card")).to_have_count(25)
+    target = page.get_by_role("link", name="Warung Sambal 3", exact=True)
+    target.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)  # the page notes the position after scrolling settles
+    before = page.evaluate("window.scrollY")
+    assert before > 2000
+    target.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Warung Sambal 3")
+
+    page.get_by_role("link", name="← Kembali ke hasil pencarian").click()
+    expect(page.locator("#cards .card")).to_have_count(25)
+    page.wait_for_function(f"Math.abs(window.scrollY - {before}) < 5")
+    expect(page.get_by_role("link", name="Warung Sambal 3", exact=True)).to_be_in_viewport()

@@ -1,6 +1,7 @@
 """The staff page in real headless Chromium: token, this week's appearance, upload with a
 dry run, reindex progress and the audit log, against a live werkzeug server."""
 
+import re
 import threading
 from pathlib import Path
 
@@ -147,3 +148,38 @@ def test_staff_page_in_chromium_token_appearance_upload_reindex_audit(
         assert action in audit
     page.screenshot(path=str(screenshots / "staff-page.png"), full_page=True)
     assert page.problems == [f"401 {base}/api/v1/admin/me"], page.problems  # the wrong token
+
+
+def test_staff_page_speaks_indonesian_about_refusals_dates_and_times(page, server):
+    base, token = server
+    page.goto(base + "/staff")
+    page.fill("#token-input", token)
+    page.click("#token-form button")
+    page.wait_for_selector("#staff-tools:not([hidden])")
+
+    page.fill("#find-input", "rawon")
+    page.click("#find-form button")
+    expect(page.locator("#find-results li").first).to_contain_text(
+        "Rawon Pak Darmo · Kauman · Kuliner")
+    page.click("#find-results button")
+    page.select_option("#rubric-select", "umkm-of-the-week")
+    page.fill("#featured-on", "2025-06-06")
+    page.click("#feature-submit")
+    wait_text(page, "#appearance-status",
+              "Tampilan UMKM of The Week tanggal 6 Juni 2025 ditambahkan untuk Rawon Pak Darmo")
+    page.click("#feature-submit")  # the same appearance again
+    wait_text(page, "#appearance-status", "Bentrok dengan data yang sudah ada.")
+
+    page.click("#new-business summary")
+    page.fill("#business-form input[name=name]", "Nomor Salah")
+    page.select_option("#category-select", "kuliner")
+    page.select_option("#kelurahan-select", "kauman")
+    page.fill("#business-form input[name=whatsapp]", "123")
+    page.click("#business-form button")
+    wait_text(page, "#appearance-status", "Isian belum benar. whatsapp:")
+
+    expect(page.locator("#audit-table thead")).to_contain_text("Waktu (WIB)")
+    wait_text(page, "#audit-rows", "UMKM of The Week 6 Juni 2025")
+    # UTC 'YYYY-MM-DDTHH:MM:SS' shown as Malang's time, e.g. '6 Jun 2025, 18.34'.
+    expect(page.locator("#audit-rows td").first).to_have_text(
+        re.compile(r"^\d{1,2} \w{3} \d{4},? \d{2}[.:]\d{2}$"))

@@ -37,3 +37,17 @@ def test_statistik_page_forbids_inline_script_and_other_origins(page):
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     html = response.text()
     assert "<script>" not in html and "https://" not in html
+
+
+def test_statistik_charts_keep_readable_labels_on_a_phone(page):
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto("/statistik")
+    for chart in ("months", "kecamatan", "category"):
+        svg = page.locator(f"#chart-{chart} svg")
+        expect(svg).to_be_visible()
+        # Drawn at the width it is shown at: a 12px label stays about 12px on screen.
+        drawn = float(svg.get_attribute("viewBox").split()[2])
+        shown = svg.bounding_box()["width"]
+        assert abs(drawn - shown) < 2, (chart, drawn, shown)
+    label = page.locator("#chart-category svg text").first.bounding_box()
+    assert label["height"] >= 10
