@@ -91,8 +91,17 @@ def reject_oversized_body():
     return None
 
 
+def reject_nul_characters():
+    """Answer 400 for a NUL in the path or query: no name needs one, PostgreSQL refuses it."""
+    if "\x00" in request.path or b"%00" in request.query_string.lower() \
+            or b"\x00" in request.query_string:
+        return error_response(400, "The request holds a NUL character.")
+    return None
+
+
 def init_app(app) -> None:
     app.before_request(reject_oversized_body)
+    app.before_request(reject_nul_characters)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(IndexBusy, handle_index_busy)

@@ -157,6 +157,8 @@ def test_numbers_beyond_the_database_integer_are_422_or_404(staff):
     "[" * 100_000 + "]" * 100_000,  # deeper than Python's parser recurses
     '{"a": ' * 50_000 + "1" + "}" * 50_000,
     '{"name": "\\ud800"}',  # a lone surrogate: no UTF-8 text can hold it
+    '{"name": "Rawon\\u0000"}',  # a NUL: PostgreSQL's text cannot hold it
+    '{"products": [{"x": "\\u0000"}]}',
 ])
 def test_a_json_body_that_cannot_be_text_is_400_in_the_error_shape(app, staff, body):
     for method, path in (("post", "/businesses"), ("patch", "/businesses/rawon-pak-darmo"),

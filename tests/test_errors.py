@@ -56,3 +56,9 @@ def test_unexpected_failure_is_json_500_without_details(tmp_path, caplog):
     body = assert_error_shape(response, 500)
     assert "secret" not in body["message"]
     assert "secret internals" in caplog.text
+
+
+@pytest.mark.parametrize("url", ["/api/v1/businesses?q=a%00b", "/api/v1/businesses?district=%00",
+                                 "/api/v1/businesses/a%00b"])
+def test_a_nul_character_in_the_request_is_a_400(client, url):
+    assert_error_shape(client.get(url), 400)

@@ -260,3 +260,21 @@ def test_the_index_reflects_an_import_when_it_returns(empty_app, write_file):
         assert empty_app.extensions["search"].document_ids() == ids
     response = empty_app.test_client().get("/api/v1/businesses?q=cwie")
     assert [i["slug"] for i in response.get_json()["items"]] == ["cwie-mie-pak-no"]
+
+
+def test_a_csv_saved_with_mac_line_ends_imports(empty_app, write_file):
+    content = (HEADER + "2021-05-07,umkm-of-the-week,,Toko Satu,,kuliner,Sukun,Sukun,,,,,,,,,\n"
+               "2021-05-14,umkm-of-the-week,,Toko Dua,,kuliner,Sukun,Sukun,,,,,,,,,\n")
+    path = write_file("mac.csv", content.replace("\n", "\r").encode())
+    with empty_app.app_context():
+        report = services.import_file(path)
+        assert report.errors == [] and report.new_businesses == 2
+
+
+def test_a_nul_character_in_a_cell_is_a_row_error(empty_app, write_file):
+    rows = [{"featured_on": "2021-05-07", "rubric": "umkm-of-the-week", "name": "Toko\u0000A",
+             "category": "kuliner", "district": "Sukun", "kelurahan": "Sukun"}]
+    with empty_app.app_context():
+        report = services.import_file(write_file("nul.json", json.dumps(rows)))
+        assert [str(e) for e in report.errors] == ["line 1: name: contains a NUL character"]
+        assert counts() == (0, 0)

@@ -72,7 +72,9 @@ def _delimiter(header_line: str) -> str:
 
 def read_csv(text: str) -> tuple[list[RawRow], list[str]]:
     header_line = text.lstrip("\ufeff").splitlines()[0]
-    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(header_line), strict=True)
+    # newline="": the csv module sees \r\n, \n and the lone \r of "CSV (Macintosh)" alike.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(header_line),
+                        strict=True)
     try:
         header = next(reader)
         columns = [canonical_column(h) for h in header]

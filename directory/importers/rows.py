@@ -88,6 +88,8 @@ def validate(raw: RawRow) -> tuple[ImportRow | None, list[RowError]]:
     for column, value in values.items():
         if column not in ("products", "__error__", "__extra__") and not isinstance(value, str):
             fail(column, "must be text, not a list")
+        elif "\x00" in str(value):  # PostgreSQL's text cannot store it; no name needs it
+            fail(column, "contains a NUL character")
     if errors:
         return None, errors
 
