@@ -149,6 +149,12 @@
     let text = 'Maaf, data belum bisa dimuat. Periksa sambungan internet Anda, lalu coba lagi.';
     if (status === 429 || status === 503) text = 'Layanan sedang sibuk. Tunggu sebentar, lalu coba lagi.';
     else if (status) text = 'Maaf, terjadi gangguan di server kami. Coba lagi sebentar lagi.';
+    else if (error && !(error instanceof TypeError)) {
+      // Not the network (fetch fails with a TypeError): a fault of this page. Say so, and
+      // leave the error in the console instead of blaming the reader's connection.
+      console.error(error);
+      text = 'Maaf, halaman ini mengalami gangguan. Muat ulang halaman, lalu coba lagi.';
+    }
     return h('div', { class: 'alert', role: 'alert' },
       h('p', null, text),
       h('button', { type: 'button', class: 'btn primary', onclick: retry }, 'Coba lagi'));
@@ -221,7 +227,7 @@
         homeDone = true;
         restoreScroll();
       } catch (e) {
-        if (my === token && e.name !== 'AbortError') message.replaceChildren(problem(showHome));
+        if (my === token && e.name !== 'AbortError') message.replaceChildren(problem(showHome, e));
       }
     }
 

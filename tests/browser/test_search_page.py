@@ -232,6 +232,22 @@ def test_a_busy_api_asks_to_wait_and_retry_not_to_reword(page):
     expect(card_named(page, "Batik Sukun Asri")).to_be_visible()
 
 
+def test_a_fault_of_the_page_is_not_blamed_on_the_connection(page):
+    # A body the page cannot read is its own problem, not the reader's network.
+    page.route(re.compile(r"/api/v1/businesses\?"),
+               lambda route: route.fulfill(status=200, body="<html>not json</html>"))
+    page.goto("/?q=batik")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("halaman ini mengalami gangguan")
+    expect(alert).not_to_contain_text("sambungan internet")
+
+
+def test_a_lost_connection_is_named_as_such(page):
+    page.route(re.compile(r"/api/v1/businesses\?"), lambda route: route.abort())
+    page.goto("/?q=batik")
+    expect(page.get_by_role("alert")).to_contain_text("Periksa sambungan internet")
+
+
 def test_a_few_typo_matches_still_offer_the_apis_did_you_mean(page):
     def few(route):
         response = route.fetch()
