@@ -36,7 +36,9 @@ def init_db_command():
     click.echo("Database ready: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + ".")
     # An index written by an older version (other fields or analysis) is rebuilt here, so
     # upgrading needs no extra step.
-    if not index.is_current():
+    if not index.exists():
+        click.echo(f"Search index created: {services.reindex()} businesses.")
+    elif not index.is_current():
         click.echo(f"Search index rebuilt: {services.reindex()} businesses.")
     elif replayed := services.replay_unfinished_build():
         click.echo(f"Search index: {replayed} writes of an interrupted reindex replayed.")
