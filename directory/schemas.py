@@ -165,14 +165,19 @@ class LinksSchema(Schema):
     prev = fields.String(allow_none=True)
 
 
-class BusinessPageSchema(Schema):
-    items = fields.List(fields.Nested(BusinessSearchItemSchema))
+class PageSchema(Schema):
+    """What every paginated answer has beside its `items`."""
+
     total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
+    links = fields.Nested(LinksSchema)
+
+
+class BusinessPageSchema(PageSchema):
+    items = fields.List(fields.Nested(BusinessSearchItemSchema))
     facets = fields.Dict(keys=fields.String(),
                          values=fields.Dict(keys=fields.String(), values=fields.Integer()))
-    links = fields.Nested(LinksSchema)
     suggestion = fields.String(allow_none=True)
 
 
@@ -199,12 +204,8 @@ class FeatureTimelineItemSchema(FeatureSchema):
     business = fields.Nested(BusinessSummarySchema)
 
 
-class FeaturePageSchema(Schema):
+class FeaturePageSchema(PageSchema):
     items = fields.List(fields.Nested(FeatureTimelineItemSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    links = fields.Nested(LinksSchema)
 
 
 class CategorySchema(Schema):

@@ -386,3 +386,10 @@ def test_token_use_is_noted_and_listed_without_the_token(app, runner, staff, tok
     line = next(x for x in result.output.splitlines() if x.startswith("ani\t"))
     assert "last used -" not in line and "\tlive" in line
     assert token not in result.output
+
+
+def test_the_staff_list_pages_with_links_like_every_other_list(staff):
+    first = staff.get("/businesses?per_page=5").json
+    assert (first["total"], len(first["items"])) == (11, 5)
+    assert first["links"]["prev"] is None
+    assert first["links"]["next"] == "/api/v1/admin/businesses?per_page=5&page=2"

@@ -2,6 +2,7 @@
 
 from .. import staff
 from ..api.blueprint import Blueprint
+from ..api.links import page_links
 from ..auth import require_token
 from . import BEARER
 from .schemas import (
@@ -24,7 +25,8 @@ blp.before_request(require_token)  # every route of this blueprint needs a token
 def list_businesses(q, deleted, page, per_page):
     """List businesses by name, deleted ones on request."""
     items, total = staff.list_businesses(q, deleted, page, per_page)
-    return {"items": items, "total": total, "page": page, "per_page": per_page}
+    return {"items": items, "total": total, "page": page, "per_page": per_page,
+            "links": page_links(page, per_page, total)}
 
 
 @blp.route("/businesses", methods=["POST"])

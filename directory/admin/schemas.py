@@ -20,7 +20,7 @@ from marshmallow import (
 
 from ..importers import fields as normalise
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
-from ..schemas import LinksSchema, PageArgs
+from ..schemas import PageArgs, PageSchema
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                        error="Lowercase ASCII words joined by hyphens.")
@@ -171,11 +171,8 @@ class BusinessListArgs(PageArgs):
                             validate=validate.OneOf(["exclude", "include", "only"]))
 
 
-class StaffBusinessPageSchema(Schema):
+class StaffBusinessPageSchema(PageSchema):
     items = fields.List(fields.Nested(StaffBusinessSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class ImportArgs(Schema):
@@ -239,12 +236,8 @@ class AuditEntrySchema(Schema):
     after = fields.Dict(allow_none=True)
 
 
-class AuditPageSchema(Schema):
+class AuditPageSchema(PageSchema):
     items = fields.List(fields.Nested(AuditEntrySchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
-    links = fields.Nested(LinksSchema)
 
 
 class WhoAmISchema(Schema):
