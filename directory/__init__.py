@@ -29,6 +29,13 @@ def default_config(instance_path: str) -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
         # Public reads: browsers and proxies may keep an answer this long, then revalidate.
         "HTTP_CACHE_MAX_AGE": 300,
+        # Answers holding open_now / next_change (they depend on the clock): at most this.
+        "HTTP_CACHE_CLOCK_MAX_AGE": 60,
+        # Map tiles: an XYZ URL such as https://tile.openstreetmap.org/{z}/{x}/{y}.png (mind
+        # the tile server's usage policy) and the attribution it asks for. Empty: the maps
+        # show their markers on a plain background and load nothing from elsewhere.
+        "MAP_TILE_URL": "",
+        "MAP_TILE_ATTRIBUTION": "© OpenStreetMap contributors",
         # "*" or a comma-separated list of origins whose scripts may read the public API.
         "CORS_ORIGINS": "*",
         # Per client (IP address) over the whole public API; exports have their own budget.

@@ -53,6 +53,30 @@ FIELDS = {
                  "Link to the post on the city's social media."),
     "reach": ("integer or empty", "Jumlah akun yang dijangkau unggahan (insight platform).",
               "Accounts the post reached (platform insights)."),
+    "latitude": ("number (WGS84) or empty", "Lintang, seperti diberikan usaha (tidak dibuat "
+                 "lebih presisi).", "Latitude, as the business gave it (never made more "
+                 "precise)."),
+    "longitude": ("number (WGS84) or empty", "Bujur.", "Longitude."),
+    "location": ("object {lat, lon} (WGS84) or null", "Letak usaha, seperti diberikan usaha.",
+                 "Where the business is, as it gave it."),
+    "maps_url": ("URL or empty", "Tautan peta yang diberikan usaha.",
+                 "The map link the business gave."),
+    "opening_hours": ("text (OpenStreetMap opening_hours) or empty",
+                      "Jam buka dalam sintaks OpenStreetMap, waktu WIB "
+                      "(mis. 'Mo-Sa 08:00-17:00; Su off').",
+                      "Opening hours in OpenStreetMap syntax, times in WIB "
+                      "(e.g. 'Mo-Sa 08:00-17:00; Su off')."),
+    "status": ("text: buka, tutup-sementara or tutup", "buka; tutup-sementara (tutup "
+               "sementara); tutup (sudah tutup, riwayatnya tetap disimpan).",
+               "buka (open); tutup-sementara (temporarily closed); tutup (closed for good, "
+               "its history kept)."),
+    "verified_on": ("date (YYYY-MM-DD) or empty", "Tanggal data terakhir dicek dengan usaha.",
+                    "When the details were last checked with the business."),
+    "geometry": ("GeoJSON Point [longitude, latitude] or null",
+                 "Titik usaha (RFC 7946); null bila tidak diketahui.",
+                 "The business's point (RFC 7946); null when unknown."),
+    "properties": ("object", "Semua bidang businesses.json kecuali location.",
+                   "Every field of businesses.json except location."),
     "features": ("list of objects {rubric, featured_on, post_url, reach}, newest first",
                  "Setiap penampilan di rubrik.", "Every appearance in the rubrics."),
 }
@@ -60,7 +84,8 @@ FIELDS = {
 JSON_FIELDS = ("slug", "name", "owner", "category", "category_label", "district",
                "district_slug", "kelurahan", "kelurahan_slug", "address", "products",
                "description", "instagram", "whatsapp", "website", "established", "fictional",
-               "created_at", "updated_at", "url", "features")
+               "created_at", "updated_at", "url", "location", "maps_url", "opening_hours",
+               "status", "verified_on", "features")
 
 EXPORTS = (
     ("/api/v1/export/businesses.csv", "text/csv", BUSINESS_COLUMNS,
@@ -72,6 +97,9 @@ EXPORTS = (
      "Satu objek JSON per baris, per usaha.", "One JSON object per line, one per business."),
     ("/api/v1/export/businesses.json", "application/json", JSON_FIELDS,
      "Satu dokumen JSON {meta, items}.", "One JSON document {meta, items}."),
+    ("/api/v1/export/businesses.geojson", "application/geo+json", ("geometry", "properties"),
+     "GeoJSON FeatureCollection (RFC 7946), satu Feature per usaha.",
+     "A GeoJSON FeatureCollection (RFC 7946), one Feature per business."),
 )
 
 

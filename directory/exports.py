@@ -21,14 +21,18 @@ from .search import SearchRequest
 
 BATCH = 1000
 
+WHERE_WHEN_COLUMNS = ("latitude", "longitude", "maps_url", "opening_hours", "status",
+                      "verified_on")
 # The staff import format's columns, in its order: features.csv imports back unchanged.
 FEATURE_COLUMNS = ("featured_on", "rubric", "slug", "name", "owner", "category", "district",
                    "kelurahan", "address", "products", "description", "instagram", "whatsapp",
-                   "website", "post_url", "reach", "established", "fictional")
+                   "website", "post_url", "reach", "established", "fictional",
+                   *WHERE_WHEN_COLUMNS)
 BUSINESS_COLUMNS = ("slug", "name", "owner", "category", "district", "kelurahan", "address",
                     "products", "description", "instagram", "whatsapp", "website",
                     "established", "appearances", "first_featured_on", "last_featured_on",
-                    "rubrics", "latest_post_url", "fictional", "updated_at")
+                    "rubrics", "latest_post_url", "fictional", "updated_at",
+                    *WHERE_WHEN_COLUMNS)
 DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -50,7 +54,9 @@ def _business_rows():
                    Business.address, Business.products, Business.description,
                    Business.instagram, Business.whatsapp, Business.website,
                    Business.established, Business.fictional, Business.created_at,
-                   Business.updated_at)
+                   Business.updated_at, Business.latitude, Business.longitude,
+                   Business.maps_url, Business.opening_hours, Business.status,
+                   Business.verified_on)
             .join(Category, Category.slug == Business.category_slug)
             .join(Kelurahan, Kelurahan.slug == Business.kelurahan_slug)
             .join(Kecamatan, Kecamatan.slug == Kelurahan.kecamatan_slug)
@@ -208,6 +214,11 @@ def business_record(row, features) -> dict:
         "fictional": bool(row.fictional),
         "created_at": _text(row.created_at), "updated_at": _text(row.updated_at),
         "url": f"/api/v1/businesses/{row.slug}",
+        "location": ({"lat": row.latitude, "lon": row.longitude}
+                     if row.latitude is not None and row.longitude is not None else None),
+        "maps_url": row.maps_url, "opening_hours": row.opening_hours,
+        "status": row.status or "buka",
+        "verified_on": row.verified_on.isoformat() if row.verified_on else None,
         "features": [{"rubric": f.rubric_slug, "featured_on": f.featured_on.isoformat(),
                       "post_url": f.post_url, "reach": f.reach} for f in reversed(features)],
     }
@@ -231,6 +242,27 @@ def businesses_json(selection: ExportFilter, meta: dict) -> Iterator[bytes]:
     yield (head + ', "items": [\n').encode("utf-8")
     separator = ""
     for lines in _json_batches(selection):
+        yield (separator + ",\n".join(lines)).encode("utf-8")
+        separator = ",\n"
+    yield b"\n]}\n"
+
+
+def _geojson_feature(row, features) -> dict:
+    record = business_record(row, features)
+    location = record.pop("location")
+    # RFC 7946: [longitude, latitude]; a business without a point keeps a null geometry.
+    geometry = ({"type": "Point", "coordinates": [location["lon"], location["lat"]]}
+                if location else None)
+    return {"type": "Feature", "id": row.slug, "geometry": geometry, "properties": record}
+
+
+def businesses_geojson(selection: ExportFilter) -> Iterator[bytes]:
+    """One GeoJSON FeatureCollection (RFC 7946, WGS84), written piece by piece."""
+    yield b'{"type": "FeatureCollection", "features": [\n'
+    separator = ""
+    for batch in _records(selection):
+        lines = [json.dumps(_geojson_feature(row, features), ensure_ascii=False)
+                 for row, features in batch]
         yield (separator + ",\n".join(lines)).encode("utf-8")
         separator = ",\n"
     yield b"\n]}\n"

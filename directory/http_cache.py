@@ -37,9 +37,12 @@ def add_cache_headers(response: Response) -> Response:
         return response
     if response.status_code not in (200, 304):
         return response  # errors and redirects: let clients ask again
-    from flask import current_app
+    from flask import current_app, g
 
     max_age = int(current_app.config["HTTP_CACHE_MAX_AGE"])
+    if g.get("clock_dependent"):
+        # open_now / next_change were computed at this minute: keep the answer briefly.
+        max_age = min(max_age, int(current_app.config["HTTP_CACHE_CLOCK_MAX_AGE"]))
     response.headers.setdefault("Cache-Control", f"public, max-age={max_age}")
     if response.is_streamed:
         # make_conditional would buffer the whole body to count its length: a streamed

@@ -23,6 +23,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+STATUSES = ("buka", "tutup-sementara", "tutup")
+
+
 class Category(db.Model):
     slug: Mapped[str] = mapped_column(primary_key=True)
     label: Mapped[str]
@@ -69,6 +72,14 @@ class Business(db.Model):
     whatsapp: Mapped[str | None]  # normalised to +62...
     website: Mapped[str | None]
     established: Mapped[int | None]
+    # WGS84 as the business gave them (never more precise), inside the box around the city.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    maps_url: Mapped[str | None]  # the map link staff pasted (a short link holds no point)
+    opening_hours: Mapped[str | None]  # OpenStreetMap `opening_hours` syntax; times are WIB
+    # buka, tutup-sementara (temporarily closed) or tutup (closed for good, history kept).
+    status: Mapped[str] = mapped_column(default="buka", server_default="buka")
+    verified_on: Mapped[date | None]  # when the details were last checked with the business
     # Sample businesses are made up; the API says so on every record.
     fictional: Mapped[bool] = mapped_column(default=False)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
@@ -85,6 +96,7 @@ class Business(db.Model):
 
     # Set per search hit by the service; not stored.
     highlights = None
+    distance_m = None
 
     @property
     def kecamatan(self) -> Kecamatan:

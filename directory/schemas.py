@@ -1,7 +1,18 @@
 """marshmallow schemas: what comes in (load = validate) and what goes out (dump)."""
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    validate,
+    validates,
+    validates_schema,
+)
 
+from . import geo, where_when
+from .models import STATUSES
 from .reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
 from .search import SORTS
 
@@ -51,7 +62,20 @@ class BusinessSearchArgs(PageArgs):
     year = fields.List(fields.Integer(validate=validate.Range(min=2000, max=2100)),
                        load_default=list, metadata={"description": "Featured in this year"})
     sort = fields.String(load_default=None, validate=validate.OneOf(SORTS),
-                         metadata={"description": "relevance (default with q), newest, name"})
+                         metadata={"description": "relevance (default with q), newest, name, "
+                                                  "distance (default with near)"})
+    near = fields.String(load_default=None, validate=validate.Length(max=60), metadata={
+        "description": "latitude,longitude (WGS84): sorts by distance and adds distance_m; "
+                       "businesses without coordinates come last",
+        "example": "-7.9666,112.6326"})
+    radius = fields.Integer(load_default=None, validate=validate.Range(min=1, max=geo.MAX_RADIUS_M),
+                            metadata={"description": "Metres around `near`; needs `near`"})
+    open_now = fields.Boolean(load_default=False, metadata={
+        "description": "1: only businesses open now (WIB) by their opening hours"})
+    status = fields.List(fields.String(validate=validate.OneOf([*STATUSES, "all"])),
+                         load_default=list, metadata={
+        "description": "buka, tutup-sementara, tutup or all; repeat to OR. Default: buka and "
+                       "tutup-sementara (businesses closed for good are left out)"})
 
     @validates("category")
     def _category(self, values, **_):
@@ -77,8 +101,28 @@ class BusinessSearchArgs(PageArgs):
         if unknown:
             raise ValidationError(f"Unknown kelurahan: {', '.join(unknown)}.")
 
+    @validates("near")
+    def _near(self, value, **_):
+        if value is not None:
+            try:
+                geo.parse_point(value)
+            except ValueError as error:
+                raise ValidationError(str(error)) from error
+
+    @validates_schema
+    def _radius_needs_near(self, data, **_):
+        if data.get("radius") is not None and not data.get("near"):
+            raise ValidationError("radius needs near=latitude,longitude.", "radius")
+        if data.get("sort") == "distance" and not data.get("near"):
+            raise ValidationError("sort=distance needs near=latitude,longitude.", "sort")
+
     @post_load
     def _to_slugs(self, data, **_):
+        if data.get("near"):
+            data["near"] = geo.parse_point(data["near"])
+        if "status" in data:
+            data["status"] = () if "all" in data["status"] else \
+                tuple(data["status"]) or where_when.LISTED
         data["district"] = [kecamatan_lookup()[place_key(v)] for v in data["district"]]
         data["kelurahan"] = [kelurahan_lookup()[place_key(v)][0] for v in data["kelurahan"]]
         data["year"] = [str(v) for v in data["year"]]
@@ -122,7 +166,48 @@ class HighlightSchema(Schema):
     description = fields.Dict(allow_none=True)
 
 
-class BusinessSummarySchema(Schema):
+class LocationSchema(Schema):
+    lat = fields.Float(metadata={"description": "Latitude, WGS84, as the business gave it"})
+    lon = fields.Float(metadata={"description": "Longitude, WGS84"})
+
+
+class OpeningPeriodSchema(Schema):
+    from_ = fields.String(data_key="from", attribute="from", metadata={"example": "08:00"})
+    to = fields.String(metadata={"description": "24:00 = midnight; earlier than `from` = "
+                                                "past midnight", "example": "17:00"})
+
+
+class OpeningDaySchema(Schema):
+    day = fields.String(metadata={"description": "Mo, Tu, We, Th, Fr, Sa or Su"})
+    label = fields.String(metadata={"description": "The day in Bahasa Indonesia"})
+    open = fields.List(fields.Nested(OpeningPeriodSchema),
+                       metadata={"description": "Periods that start on this day; empty: closed"})
+
+
+class OpeningHoursSchema(Schema):
+    osm = fields.String(metadata={"description": "OpenStreetMap opening_hours; times in WIB",
+                                  "example": "Mo-Sa 08:00-17:00; Su off"})
+    week = fields.List(fields.Nested(OpeningDaySchema),
+                       metadata={"description": "This week (WIB), Monday to Sunday"})
+
+
+class WhereWhenMixin(Schema):
+    """Where a business is and whether it is open: computed when the answer is made (WIB)."""
+
+    location = fields.Function(where_when.location, allow_none=True,
+                               metadata={"description": "{lat, lon} or null"})
+    opening_hours = fields.Function(where_when.opening_hours, allow_none=True,
+                                    metadata={"description": "{osm, week} or null"})
+    open_now = fields.Function(where_when.open_now, allow_none=True, metadata={
+        "description": "Open at the time of the answer (WIB); null when the hours are unknown"})
+    next_change = fields.Function(where_when.next_change, allow_none=True, metadata={
+        "description": "When that changes, in Bahasa Indonesia: 'tutup pukul 17.00'"})
+    status = fields.String(metadata={"enum": list(STATUSES)})
+    directions_url = fields.Function(where_when.directions, metadata={
+        "description": "Directions in a map app, to the coordinates or else the address"})
+
+
+class BusinessSummarySchema(WhereWhenMixin):
     """One search result: enough for a card."""
 
     slug = fields.String()
@@ -144,6 +229,8 @@ class BusinessSearchItemSchema(BusinessSummarySchema):
     """A search result with the matched words of the query marked."""
 
     highlights = fields.Nested(HighlightSchema, allow_none=True)
+    distance_m = fields.Integer(allow_none=True, metadata={
+        "description": "Metres from `near` (only with near); null without coordinates"})
 
 
 class BusinessDetailSchema(BusinessSummarySchema):
@@ -154,6 +241,8 @@ class BusinessDetailSchema(BusinessSummarySchema):
     description = fields.String(allow_none=True)
     established = fields.Integer(allow_none=True)
     website = fields.String(allow_none=True)
+    maps_url = fields.String(allow_none=True)
+    verified_on = fields.Date(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     features = fields.List(fields.Nested(FeatureSchema))

@@ -49,6 +49,8 @@ def search_businesses(request: SearchRequest) -> tuple[SearchPage, list[Business
     businesses = businesses_by_ids(page.ids)
     for business in businesses:
         business.highlights = page.highlights.get(business.id)
+        metres = page.distances.get(business.id)
+        business.distance_m = round(metres) if metres is not None else None
     return page, businesses
 
 

@@ -18,7 +18,9 @@ from marshmallow import (
     validates_schema,
 )
 
+from .. import geo, hours
 from ..importers import fields as normalise
+from ..models import STATUSES
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
 from ..schemas import PageArgs, PageSchema
 
@@ -115,10 +117,41 @@ class StaffBusinessSchema(StaffSchema):
     # The upper bound is this year when the value is checked (see _established).
     established = fields.Integer(allow_none=True, validate=validate.Range(min=1800))
     fictional = fields.Boolean()
+    # Where and when. A map link with coordinates sets latitude/longitude when they are not
+    # given; a short link is kept as a link only.
+    latitude = fields.Float(allow_none=True, validate=validate.Range(min=-90, max=90))
+    longitude = fields.Float(allow_none=True, validate=validate.Range(min=-180, max=180))
+    maps_url = Normalised(geo.map_url, metadata={"description": "A map link (Google Maps, "
+                                                 "OpenStreetMap); coordinates are read from it"})
+    opening_hours = Normalised(hours.to_osm, metadata={
+        "description": "OSM syntax or as staff write it ('Senin-Sabtu 08.00-17.00; Minggu "
+                       "tutup'); stored in OSM syntax, times WIB"})
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    verified_on = fields.Date(allow_none=True)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
     deleted_at = fields.DateTime(dump_only=True)
     features = fields.List(fields.Nested(StaffFeatureSchema), dump_only=True)
+
+    @validates("verified_on")
+    def _verified_on(self, value, **_):
+        if value is not None and not date(2000, 1, 1) <= value <= date.today():
+            raise ValidationError("Must be a date from 2000 to today.")
+
+    @validates_schema
+    def _location(self, data, **_):
+        if ("latitude" in data) != ("longitude" in data) or (
+                (data.get("latitude") is None) != (data.get("longitude") is None)):
+            raise ValidationError("Give latitude and longitude together.", "latitude")
+        if data.get("latitude") is not None:
+            try:
+                geo.checked(data["latitude"], data["longitude"])
+            except ValueError as error:
+                raise ValidationError(str(error), "latitude") from error
+        elif "latitude" not in data and data.get("maps_url"):
+            point = geo.point_from_map_url(data["maps_url"])
+            if point is not None and not geo.in_box(*point):
+                raise ValidationError("The map link points outside Kota Malang.", "maps_url")
 
     @validates("established")
     def _established(self, value, **_):
@@ -147,6 +180,10 @@ class StaffBusinessSchema(StaffSchema):
             data["products"] = normalise.products_list(data["products"])
         if "name" in data:
             data["name"] = " ".join(data["name"].split())
+        if "latitude" not in data and data.get("maps_url"):
+            point = geo.point_from_map_url(data["maps_url"])
+            if point is not None:
+                data["latitude"], data["longitude"] = point
         return data
 
 

@@ -1,6 +1,6 @@
 """GET /businesses (search, filters, facets) and GET /businesses/<slug>."""
 
-from .. import services
+from .. import services, where_when
 from ..errors import NotFound
 from ..schemas import BusinessDetailSchema, BusinessPageSchema, BusinessSearchArgs
 from ..search import FILTERS, SearchRequest
@@ -13,17 +13,23 @@ blp = Blueprint("businesses", __name__, description="Featured businesses")
 @blp.route("/businesses")
 @blp.arguments(BusinessSearchArgs, location="query", as_kwargs=True)
 @blp.response(200, BusinessPageSchema)
-def list_businesses(q, page, per_page, sort, **filters):
+def list_businesses(q, page, per_page, sort, near, radius, open_now, status, **filters):
     """Search and filter the featured businesses.
 
-    Different filters combine with AND; a repeated filter ORs its values.
+    Different filters combine with AND; a repeated filter ORs its values. Businesses closed
+    for good (status tutup) are left out unless `status` asks for them.
     """
     request = SearchRequest(
         text=q,
         filters={name: tuple(filters[name]) for name in FILTERS if filters.get(name)},
-        sort=sort or ("relevance" if q else "newest"),
+        sort=sort or ("distance" if near else "relevance" if q else "newest"),
         page=page,
         per_page=per_page,
+        statuses=status,
+        open_now=open_now,
+        now=where_when.now(),
+        near=near,
+        radius=radius,
     )
     result, businesses = services.search_businesses(request)
     return {

@@ -19,7 +19,8 @@ class ExportArgs(BusinessSearchArgs):
 
     class Meta:
         unknown = EXCLUDE
-        exclude = ("page", "per_page", "sort")
+        # Every business, closed ones too: exports are the record, not a list of where to go.
+        exclude = ("page", "per_page", "sort", "near", "radius", "open_now", "status")
 
 
 class CsvExportArgs(ExportArgs):
@@ -65,6 +66,13 @@ class BusinessRecordSchema(Schema):
     created_at = fields.String()
     updated_at = fields.String()
     url = fields.String()
+    location = fields.Dict(keys=fields.String(), values=fields.Float(), allow_none=True,
+                           metadata={"description": "{lat, lon} (WGS84) or null"})
+    maps_url = fields.String(allow_none=True)
+    opening_hours = fields.String(allow_none=True,
+                                  metadata={"description": "OpenStreetMap syntax; WIB"})
+    status = fields.String(metadata={"enum": ["buka", "tutup-sementara", "tutup"]})
+    verified_on = fields.Date(allow_none=True)
     features = fields.List(fields.Nested(FeatureRecordSchema))
 
 
@@ -161,6 +169,19 @@ def export_businesses_ndjson(q, **filters):
     selection = _selection(q, filters)
     return _download(lambda: exports.businesses_ndjson(selection),
                      "application/x-ndjson; charset=utf-8", "umkm-kota-malang.ndjson")
+
+
+@blp.route("/export/businesses.geojson")
+@blp.arguments(ExportArgs, location="query", as_kwargs=True)
+@blp.response(200, TEXT, content_type="application/geo+json",
+              description="A GeoJSON FeatureCollection (RFC 7946): one Feature per business, "
+                          "its point [longitude, latitude] or a null geometry, the "
+                          "BusinessRecord fields as properties")
+def export_businesses_geojson(q, **filters):
+    """Download the matching businesses as GeoJSON for maps and GIS."""
+    selection = _selection(q, filters)
+    return _download(lambda: exports.businesses_geojson(selection),
+                     "application/geo+json", "umkm-kota-malang.geojson")
 
 
 @blp.route("/export/businesses.json")

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from datetime import date, datetime
 
+from ..models import STATUSES
+
 # The largest whole number the database stores (INTEGER: 32-bit in PostgreSQL).
 MAX_INTEGER = 2**31 - 1
 # 0-9 only: str.isdigit() also accepts superscripts and other scripts' digits.
@@ -53,6 +55,28 @@ def featured_date(value: str) -> date:
             raise ValueError(f"date {value!r} is out of range")
         return parsed
     raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
+
+
+def verified_date(value: str) -> date:
+    """The day details were checked: a date like featured_on, never in the future."""
+    value = value.strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            parsed = datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+        if not date(2000, 1, 1) <= parsed <= date.today():
+            raise ValueError(f"date {value!r} is in the future or before 2000")
+        return parsed
+    raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
+
+
+def business_status(value: str) -> str:
+    """buka, tutup-sementara or tutup (spaces, case and 'tutup sementara' accepted)."""
+    key = "-".join(value.strip().lower().replace("_", " ").split())
+    if key not in STATUSES:
+        raise ValueError(f"{value!r} is not a status (buka, tutup-sementara or tutup)")
+    return key
 
 
 def whatsapp_number(value: str) -> str:

@@ -13,6 +13,8 @@ COLUMNS = (
     "featured_on", "rubric", "slug", "name", "owner", "category", "district", "kelurahan",
     "address", "products", "description", "instagram", "whatsapp", "website", "post_url",
     "reach", "established", "fictional",
+    # More about a business (DATA-FORMAT.md): where and when.
+    "latitude", "longitude", "maps_url", "opening_hours", "status", "verified_on",
 )
 REQUIRED = ("featured_on", "rubric", "name", "category", "district", "kelurahan")
 # Headers of spreadsheets set to Indonesian (DATA-FORMAT.md), plus the obvious ones.
@@ -21,6 +23,8 @@ ALIASES = {
     "pemilik": "owner", "kategori": "category", "kecamatan": "district", "alamat": "address",
     "produk": "products", "deskripsi": "description", "tahun_berdiri": "established",
     "tautan_posting": "post_url", "jangkauan": "reach", "fiktif": "fictional",
+    "lintang": "latitude", "bujur": "longitude", "tautan_peta": "maps_url",
+    "jam_buka": "opening_hours", "diverifikasi": "verified_on",
 }
 FEATURE_KEYS = ("featured_on", "rubric", "post_url", "reach")
 

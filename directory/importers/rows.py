@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from .. import geo, hours
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
 from . import fields
 from .readers import RawRow
@@ -44,16 +45,30 @@ class ImportRow:
     reach: int | None = None
     established: int | None = None
     fictional: bool = False
+    latitude: float | None = None
+    longitude: float | None = None
+    maps_url: str | None = None
+    opening_hours: str | None = None
+    status: str | None = None
+    verified_on: date | None = None
 
     def details(self) -> dict:
-        """Return the business fields this row gives (the latest row's win)."""
-        return {
+        """Return the business fields this row gives (the latest row's win).
+
+        A blank where-and-when cell leaves what the directory holds (DATA-FORMAT.md).
+        """
+        given = {name: getattr(self, name) for name in WHERE_WHEN
+                 if getattr(self, name) is not None}
+        return given | {
             "name": self.name, "owner": self.owner, "category_slug": self.category,
             "kelurahan_slug": self.kelurahan, "address": self.address,
             "products": list(self.products), "description": self.description,
             "instagram": self.instagram, "whatsapp": self.whatsapp, "website": self.website,
             "established": self.established, "fictional": self.fictional,
         }
+
+
+WHERE_WHEN = ("latitude", "longitude", "maps_url", "opening_hours", "status", "verified_on")
 
 
 @cache
@@ -72,6 +87,8 @@ OPTIONAL = {
     "instagram": fields.instagram_handle, "whatsapp": fields.whatsapp_number,
     "website": fields.website_url, "post_url": fields.post_url,
     "reach": fields.whole_number, "established": fields.year, "fictional": fields.boolean,
+    "maps_url": geo.map_url, "opening_hours": hours.to_osm, "status": fields.business_status,
+    "verified_on": fields.verified_date,
 }
 
 
@@ -146,6 +163,30 @@ def validate(raw: RawRow) -> tuple[ImportRow | None, list[RowError]]:
                     clean[column] = " ".join(value.split())
             except ValueError as error:
                 fail(column, str(error))
+    _location(values, clean, fail)
     if errors:
         return None, errors
     return ImportRow(line=raw.line, **clean), []
+
+
+def _location(values: dict, clean: dict, fail) -> None:
+    """Coordinates from latitude/longitude, else from the map link; inside the city's box."""
+    lat, lon = values.get("latitude"), values.get("longitude")
+    if bool(lat) != bool(lon):
+        fail("longitude" if lat else "latitude", "give both latitude and longitude")
+        return
+    point = None
+    try:
+        if lat:
+            point = (geo.coordinate(lat, "latitude"), geo.coordinate(lon, "longitude"))
+        elif clean.get("maps_url"):
+            point = geo.point_from_map_url(clean["maps_url"])
+    except ValueError as error:
+        fail("latitude", str(error))
+        return
+    if point is None:
+        return
+    try:
+        clean["latitude"], clean["longitude"] = geo.checked(*point)
+    except ValueError as error:
+        fail("latitude" if lat else "maps_url", str(error))

@@ -5,11 +5,12 @@ Only requests, ids, totals and facet counts cross it: rows come from the databas
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 # Filter and facet names, shared by the index and the API.
 FACETS = ("category", "district", "rubric", "year")
 FILTERS = ("category", "district", "kelurahan", "rubric", "year")
-SORTS = ("relevance", "newest", "name")
+SORTS = ("relevance", "newest", "name", "distance")
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,13 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # Where and when (search/where_when.py): statuses listed (empty: all), open at `now`,
+    # (lat, lon) to sort by distance from, metres around it.
+    statuses: tuple[str, ...] = ()
+    open_now: bool = False
+    now: datetime | None = None
+    near: tuple[float, float] | None = None
+    radius: int | None = None
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,7 @@ class SearchPage:
     suggestion: str | None = None  # "did you mean"
     # business id -> {"name": [[s, e]], "products": [[[s, e]], ...], "description": ...}
     highlights: dict[int, dict] = field(default_factory=dict)
+    distances: dict[int, float | None] = field(default_factory=dict)  # with `near` only
 
 
 class IndexBusy(Exception):

@@ -33,4 +33,8 @@ def business_document(business: Business) -> dict:
         "year": " ".join(sorted({str(f.featured_on.year) for f in features})),
         "latest_on": latest.toordinal() if latest else 0,
         "name_sort": business.name.casefold(),
+        "status": business.status or "buka",
+        "hours": business.opening_hours or "",
+        "geo": (f"{business.latitude},{business.longitude}".encode()
+                if business.latitude is not None and business.longitude is not None else b""),
     }

@@ -11,11 +11,11 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
-from whoosh import collectors, sorting
+from whoosh import collectors, columns, sorting
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.analysis import RegexTokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.searching import TimeLimit
 
@@ -26,6 +26,7 @@ from .facets import FacetSets
 from .highlight import business_highlights
 from .releases import GRACE_SECONDS, BuildLock, BuildRunning, Releases
 from .suggest import complete
+from .where_when import WhereWhenSets
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,10 @@ def build_schema(analyzer_name: str = "indonesian") -> Schema:
         year=KEYWORD(scorable=False),  # every year it was featured
         latest_on=NUMERIC(sortable=True),  # ordinal of the latest appearance: "newest"
         name_sort=ID(sortable=True),  # casefolded name: "name" sort
+        # Where and when (search/where_when.py reads them once per searcher):
+        status=ID(),  # buka / tutup-sementara / tutup: closed ones are left out by default
+        hours=ID(),  # the OSM opening_hours string, one term: schedules are shared
+        geo=COLUMN(columns.VarBytesColumn()),  # b"lat,lon" per document, for near/radius
     )
 
 
@@ -91,6 +96,7 @@ class WhooshIndex:
         self._searcher = None
         self._searcher_release = None
         self._facets = None  # (searcher, FacetSets) of the current searcher
+        self._where_when = None  # (searcher, WhereWhenSets) of the current searcher
         self.sweep()  # leftovers of a crashed build go at start
 
     # -- releases (directory/search/releases.py holds the files' protocol) ---------------
@@ -313,6 +319,34 @@ class WhooshIndex:
             self._facets = (searcher, FacetSets(searcher, FILTERS))
         return self._facets[1]
 
+    def _where_when_sets(self, searcher, live) -> WhereWhenSets:
+        if self._where_when is None or self._where_when[0] is not searcher:
+            self._where_when = (searcher, WhereWhenSets(searcher, live))
+        return self._where_when[1]
+
+    def _narrowing(self, searcher, sets, request: SearchRequest):
+        """Return (documents passing status/open now/radius or None for all, distances)."""
+        ww = self._where_when_sets(searcher, sets.live)
+        narrow, known = None, None
+        if request.statuses:
+            narrow = ww.with_status(request.statuses)
+        if request.open_now:
+            opened = ww.open_at(request.now)
+            narrow = opened if narrow is None else narrow & opened
+        if request.near and request.radius:
+            known = ww.within(*request.near, request.radius)
+            inside = frozenset(known)
+            narrow = inside if narrow is None else narrow & inside
+        return ww, narrow, known
+
+    def _by_distance(self, searcher, ww, request, candidates, known):
+        """Return the page's hits (stored fields) nearest first, and docnum -> metres."""
+        needed = request.page * request.per_page
+        ordered = ww.nearest(*request.near, candidates, needed, known)
+        start = (request.page - 1) * request.per_page
+        page = ordered[start:start + request.per_page]
+        return [searcher.stored_fields(d) for d, _ in page], dict(page)
+
     def search(self, request: SearchRequest) -> SearchPage:
         """Run `request`: the page's ids in order, the total, disjunctive facets, highlights."""
         has_text = bool(request.text.strip())
@@ -321,7 +355,10 @@ class WhooshIndex:
             self._deadline = time.monotonic() + self.time_limit
             searcher = self._current_searcher()
             sets = self._facet_sets(searcher)
+            ww, narrow, known = self._narrowing(searcher, sets, request)
             allowed = sets.allowed(request.filters)
+            if narrow is not None:
+                allowed = narrow if allowed is None else allowed & narrow
             plan = self._plan(searcher, request.text, allowed)
             if has_text:
                 text_query = plan.query
@@ -330,17 +367,28 @@ class WhooshIndex:
                 # Browsing: the filters are the query; nothing to score.
                 text_query = _filter_query(request.filters) or Q.Every()
                 matched = sets.live
-            hits, total = [], 0
-            if allowed is None or allowed:  # Whoosh reads an empty allow-set as "allow all"
+            if narrow is not None:
+                matched = matched & narrow
+            hits, total, metres = [], 0, {}
+            if request.near and request.sort == "distance":
+                candidates = matched if allowed is None else matched & allowed
+                total = len(candidates)
+                hits, metres = self._by_distance(searcher, ww, request, candidates, known)
+            elif allowed is None or allowed:  # Whoosh reads an empty allow-set as "all"
                 results = self._collect(
                     searcher, text_query, limit=request.page * request.per_page,
-                    filter=set(allowed) if allowed is not None and has_text else None,
+                    # Browsing queries the filters themselves; where-when sets need the filter.
+                    filter=(set(allowed) if allowed is not None and (has_text or narrow is not None)
+                            else None),
                     sortedby=_sort_facet(request.sort, has_text),
                 )
                 # Counted from the matched set: Whoosh's count ignores the filter here.
                 total = len(matched if allowed is None else matched & allowed)
                 start = (request.page - 1) * request.per_page
                 hits = list(results[start:start + request.per_page])
+                if request.near:
+                    metres = {hit.docnum: ww.distance(hit.docnum, *request.near)
+                              for hit in hits}
             # A filtered facet counts over the query and every *other* filter, so the
             # values a citizen could switch to keep their numbers.
             facets = {}
@@ -355,8 +403,13 @@ class WhooshIndex:
                                                         self.analyzer_name)
                     for hit in hits
                 }
+            distances = {}
+            if request.near:
+                ids = {docnum: int(searcher.stored_fields(docnum)["id"]) for docnum in metres}
+                distances = {ids[d]: m for d, m in metres.items()}
             return SearchPage(ids=[int(hit["id"]) for hit in hits], total=total,
-                              facets=facets, suggestion=plan.suggestion, highlights=highlights)
+                              facets=facets, suggestion=plan.suggestion, highlights=highlights,
+                              distances=distances)
 
     def _plan(self, searcher, text: str, allowed) -> query.Plan:
         if self.analyzer_name == "plain":
