@@ -150,7 +150,8 @@ def test_dictionary_explains_every_exported_field(client):
     assert "fictional" in dictionary["fictional"]["en"]
     paths = {export["path"] for export in dictionary["exports"]}
     assert paths == {"/api/v1/export/businesses.csv", "/api/v1/export/features.csv",
-                     "/api/v1/export/businesses.ndjson", "/api/v1/export/businesses.json"}
+                     "/api/v1/export/businesses.ndjson", "/api/v1/export/businesses.json",
+                     "/api/v1/export/businesses.geojson"}
     for export in dictionary["exports"]:
         for field in export["fields"]:
             assert field["type"] and field["id"] and field["en"], field
@@ -159,7 +160,7 @@ def test_dictionary_explains_every_exported_field(client):
 
 
 @pytest.mark.parametrize("name", ["businesses.csv", "businesses.ndjson", "businesses.json",
-                                  "features.csv"])
+                                  "features.csv", "businesses.geojson"])
 def test_exports_stay_streamed_through_every_hook(client, name):
     # A hook that counts the body's length would read the whole export into memory.
     response = client.get(f"/api/v1/export/{name}", buffered=False)

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from .. import geo, hours
 
+CLOSED = ("tutup-sementara", "tutup")  # as directory.where_when.CLOSED
 FIRST_RING_M = 1_000  # `near` without radius looks this far first, then 4x further
 
 
@@ -41,11 +42,15 @@ class WhereWhenSets:
         return frozenset().union(*(self.by_status.get(s, frozenset()) for s in statuses))
 
     def open_at(self, at: datetime) -> frozenset[int]:
-        """Return the documents open at `at` by their hours (cached for that minute)."""
+        """Return the documents open at `at` by their hours (cached for that minute).
+
+        A closed business (for now or for good) is not open whatever its hours say.
+        """
         minute = at.astimezone(hours.WIB).strftime("%Y-%m-%dT%H:%M")
         if self._open is None or self._open[0] != minute:
             found = frozenset().union(*(docs for osm, docs in self.by_hours.items()
                                         if hours.is_open(osm, at)))
+            found -= self.with_status(CLOSED)
             self._open = (minute, found)
         return self._open[1]
 
