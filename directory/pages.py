@@ -4,7 +4,11 @@ One policy for all pages: scripts and styles from this origin only, no inline sc
 other origin, no framing.
 """
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app
 
 # frontend/ sits beside the package in the repository (the package is installed editable).
 FRONTEND_DIR = Path(__file__).resolve().parent.parent / "frontend"
@@ -16,13 +20,24 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def content_security_policy() -> str:
+    """The policy, with the map tile server's origin among the images when one is set."""
+    tiles = urlsplit(current_app.config.get("MAP_TILE_URL") or "")
+    if tiles.scheme not in ("http", "https") or not tiles.netloc:
+        return CONTENT_SECURITY_POLICY
+    # "{s}.tile.example.org" (subdomains a, b, c) is "*.tile.example.org" to CSP.
+    host = re.sub(r"\{[a-z]+\}", "*", tiles.netloc)
+    origin = f"{tiles.scheme}://{host}"
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+
+
 def secure(blueprint, referrer_policy: str = "strict-origin-when-cross-origin",
            extra: dict | None = None):
     """Put the security headers on every response of `blueprint`; return the hook."""
 
     @blueprint.after_request
     def add_security_headers(response):
-        response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response.headers["Content-Security-Policy"] = content_security_policy()
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = referrer_policy
         response.headers["X-Frame-Options"] = "DENY"

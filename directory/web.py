@@ -5,7 +5,7 @@ Everything here is HTML for people; data for programs lives under /api/v1.
 
 from flask import Blueprint, make_response, render_template, request, send_from_directory, url_for
 
-from . import services
+from . import hours, services, where_when
 from .errors import handle_http_exception
 from .pages import FRONTEND_DIR, secure
 from .schemas import BusinessDetailSchema
@@ -86,6 +86,7 @@ def business(slug):
         page_url=page_url,
         summary=summarise(item),
         jsonld=local_business_jsonld(item, page_url),
+        today=hours.DAYS[where_when.now().weekday()],
     )
 
 
@@ -129,7 +130,26 @@ def local_business_jsonld(item, page_url):
         ] or None,
     }
     data["address"] = {k: v for k, v in data["address"].items() if v}
+    if item.get("location"):
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": item["location"]["lat"],
+                       "longitude": item["location"]["lon"]}
+    # A closed business gets nothing that says when it is open.
+    if item.get("opening_hours") and item.get("status") == "buka":
+        data["openingHoursSpecification"] = opening_hours_jsonld(item["opening_hours"]["week"])
     return {k: v for k, v in data.items() if v is not None}
+
+
+SCHEMA_DAYS = {"Mo": "Monday", "Tu": "Tuesday", "We": "Wednesday", "Th": "Thursday",
+               "Fr": "Friday", "Sa": "Saturday", "Su": "Sunday"}
+
+
+def opening_hours_jsonld(week):
+    """schema.org OpeningHoursSpecification, one per period ('24:00' closes at '23:59')."""
+    return [{"@type": "OpeningHoursSpecification",
+             "dayOfWeek": f"https://schema.org/{SCHEMA_DAYS[day['day']]}",
+             "opens": period["from"],
+             "closes": "23:59" if period["to"] == "24:00" else period["to"]}
+            for day in week for period in day["open"]] or None
 
 
 @bp.app_context_processor

@@ -81,18 +81,27 @@
       page: Math.max(1, parseInt(p.get('page'), 10) || 1),
     };
     for (const f of FILTERS) s[f] = [...new Set(p.getAll(f).filter(Boolean))];
+    const near = (p.get('near') || '').match(/^(-?\d{1,2}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?)$/);
+    s.near = near ? near[0] : '';
+    s.open_now = p.get('open_now') === '1' ? '1' : '';
+    s.view = p.get('view') === 'peta' ? 'peta' : '';
     return s;
   }
-  function toQuery(s, page = s.page) {
+  /* The page's URL keeps the view; the API is asked without it. */
+  function toQuery(s, page = s.page, forApi = false) {
     const p = new URLSearchParams();
     if (s.q) p.set('q', s.q);
     for (const f of FILTERS) for (const v of s[f]) p.append(f, v);
+    if (s.near) p.set('near', s.near);
+    if (s.open_now) p.set('open_now', '1');
     if (s.sort) p.set('sort', s.sort);
     if (page > 1) p.set('page', page);
+    if (s.view && !forApi) p.set('view', s.view);
     return p.toString();
   }
   const urlOf = (s) => '/' + (toQuery(s) ? '?' + toQuery(s) : '');
-  const isHome = (s) => !s.q && FILTERS.every((f) => !s[f].length);
+  const isHome = (s) => !s.q && !s.near && !s.open_now && FILTERS.every((f) => !s[f].length);
+  const pointOf = (near) => (near ? near.split(',').map(Number) : null);
   const fresh = (patch) => Object.assign(readState(''), patch);
 
   /* ---- reference data: labels for facets, ways in on the home page ---- */
@@ -112,6 +121,26 @@
     return refPromise;
   }
 
+  /* ---- where and when ---- */
+  const jarak = (m) => (m < 1000 ? `${Math.max(10, Math.round(m / 10) * 10)} m`
+    : `${(m / 1000).toFixed(m < 10000 ? 1 : 0).replace('.', ',')} km`);
+  /* "Buka sekarang · tutup pukul 17.00", "Tutup · buka pukul 08.00", "Tutup sementara". */
+  function hoursOf(b) {
+    if (b.status === 'tutup') return ['closed', 'Sudah tutup'];
+    if (b.status === 'tutup-sementara') return ['closed', 'Tutup sementara'];
+    if (b.open_now == null) return null;
+    const next = b.next_change ? ' · ' + b.next_change : '';
+    return b.open_now ? ['open', 'Buka sekarang' + next] : ['shut', 'Tutup' + next];
+  }
+  function whereWhen(b) {
+    const hrs = hoursOf(b);
+    const dist = b.distance_m != null ? jarak(b.distance_m) : null;
+    if (!hrs && !dist) return null;
+    return h('p', { class: 'when' },
+      hrs ? h('span', { class: 'hours ' + hrs[0] }, hrs[1]) : null,
+      dist ? h('span', { class: 'dist' }, dist, h('span', { class: 'sr' }, ' dari lokasi Anda')) : null);
+  }
+
   /* ---- cards ---- */
   function card(b, level, feature, q) {
     const hl = highlightsOf(b, q);
@@ -119,6 +148,7 @@
     const c = b.contact || {};
     const wa = webUrl(c.whatsapp_url);
     const ig = webUrl(c.instagram_url);
+    const route = b.status !== 'tutup' ? webUrl(b.directions_url) : null;
     const desc = hl.description && hl.description.text;
     return h('article', { class: 'card' },
       h(level, { class: 'name' }, h('a', { href: '/b/' + enc(b.slug) }, marked(b.name, hl.name))),
@@ -128,14 +158,43 @@
           h('time', { datetime: f.featured_on }, tanggal(f.featured_on))) : null,
         b.fictional ? h('span', { class: 'badge fict' }, 'Contoh fiktif') : null),
       h('p', { class: 'place' }, `${b.kelurahan}, Kec. ${b.district}`),
+      whereWhen(b),
       (b.products || []).length ? h('ul', { class: 'products', 'aria-label': 'Produk' },
         b.products.map((p, i) => h('li', null, marked(p, (hl.products || [])[i])))) : null,
       desc ? h('p', { class: 'snippet' }, '… ', marked(desc, hl.description.ranges), ' …') : null,
-      wa || ig ? h('p', { class: 'actions' },
+      wa || ig || route ? h('p', { class: 'actions' },
+        route ? h('a', { class: 'btn route', href: route, target: '_blank', rel: 'noopener' },
+          'Petunjuk arah', h('span', { class: 'sr' }, ' ke ' + b.name)) : null,
         wa ? h('a', { class: 'btn wa', href: wa, target: '_blank', rel: 'noopener' },
           'WhatsApp', h('span', { class: 'sr' }, ' ' + b.name)) : null,
         ig ? h('a', { class: 'btn ig', href: ig, target: '_blank', rel: 'noopener' },
           'Instagram', h('span', { class: 'sr' }, ' ' + b.name)) : null) : null);
+  }
+
+  /* ---- maps: Leaflet and map.js load only when a map is shown ---- */
+  const loading = {};
+  function loadScript(src) {
+    loading[src] ||= new Promise((resolve, reject) => {
+      const el = h('script', { src });
+      el.addEventListener('load', resolve);
+      el.addEventListener('error', () => { delete loading[src]; reject(new Error('map script')); });
+      document.head.append(el);
+    });
+    return loading[src];
+  }
+  function loadCss(href) {
+    if (href && !document.querySelector(`link[href="${CSS.escape(href)}"]`)) {
+      document.head.append(h('link', { rel: 'stylesheet', href }));
+    }
+  }
+  async function mapKit(cluster) {
+    const d = document.body.dataset;
+    loadCss(d.leafletCss);
+    if (cluster) { loadCss(d.clusterCss); loadCss(d.clusterTheme); }
+    await loadScript(d.leafletJs);
+    if (cluster) await loadScript(d.clusterJs);
+    await loadScript(d.mapJs);
+    return window.DirektoriPeta;
   }
 
   function problem(retry, error) {
@@ -165,6 +224,9 @@
     const home = $('home'), results = $('results'), cards = $('cards'), message = $('message');
     const status = $('status'), more = $('more'), facets = $('facets'), sort = $('sort');
     const input = $('q'), notice = $('notice');
+    const mapBox = $('map'), openNow = $('open-now'), nearMe = $('near-me'), geoMsg = $('geo-msg');
+    const viewList = $('view-list'), viewMap = $('view-map');
+    let map = null;
     let state = readState(location.search);
     let token = 0, ctrl = null, loaded = 0, total = 0, homeDone = false;
     // The results arrive after the browser would restore the scroll position, so the page
@@ -242,7 +304,7 @@
         // Reloading ?page=3 shows pages 1-3 again, as "load more" had left them.
         const perPage = Math.min(100, PER_PAGE * s.page);
         const [ref, data] = await Promise.all([loadRef(),
-          api(`/businesses?${toQuery(s, 1)}&per_page=${perPage}`, ctrl.signal)]);
+          api(`/businesses?${toQuery(s, 1, true)}&per_page=${s.view ? 100 : perPage}`, ctrl.signal)]);
         if (my !== token) return;
         render(s, ref, data, focus);
       } catch (e) {
@@ -259,18 +321,44 @@
       $('h-results').textContent = s.q ? `Hasil untuk “${s.q}”` : 'Daftar usaha';
       renderFacets(s, ref, data.facets || {});
       renderActive(s, ref);
-      sort.options[0].textContent = s.q ? 'Paling cocok' : 'Terbaru tampil';
-      sort.options[1].hidden = !s.q;
-      sort.value = s.sort === 'newest' && !s.q ? '' : s.sort;
-      cards.replaceChildren(...data.items.map((b) => card(b, level, null, s.q)));
-      loaded = data.items.length;
+      sort.options[0].textContent = s.near ? 'Terdekat' : s.q ? 'Paling cocok' : 'Terbaru tampil';
+      sort.options[1].hidden = !s.q && !s.near;
+      sort.value = (s.sort === 'newest' && !s.q && !s.near) || (s.sort === 'distance' && s.near) ? '' : s.sort;
+      openNow.checked = !!s.open_now;
+      viewList.setAttribute('aria-pressed', String(!s.view));
+      viewMap.setAttribute('aria-pressed', String(!!s.view));
+      cards.hidden = !!s.view;
+      cards.replaceChildren(...(s.view ? [] : data.items.map((b) => card(b, level, null, s.q))));
+      loaded = s.view ? 0 : data.items.length;
       total = data.total;
-      more.hidden = loaded >= total;
+      more.hidden = !!s.view || loaded >= total;
       status.textContent = total ? `${total} usaha ditemukan` : 'Tidak ada usaha yang cocok';
+      showMap(s, data);
       // Below the heading, where the results would be; a few typo matches get the hint too.
       notice.replaceChildren(total ? didYouMean(s, data.suggestion) || '' : empty(s, data.suggestion));
       if (focus) $('h-results').focus();
       restoreScroll();
+    }
+
+    async function showMap(s, data) {
+      if (map) { map.destroy(); map = null; }
+      mapBox.hidden = !s.view || !data.total;
+      if (mapBox.hidden) return;
+      const my = token;
+      const note = $('map-note');
+      try {
+        const peta = await mapKit(true);
+        if (my !== token) return;
+        map = peta.results(mapBox, data.items, (b) => card(b, 'h3', null, s.q), pointOf(s.near));
+        const missing = data.items.length - map.located;
+        note.textContent = [data.total > data.items.length ? `Peta menampilkan ${data.items.length} usaha pertama dari ${data.total}.` : '',
+          missing ? `${missing} usaha belum punya titik lokasi.` : ''].filter(Boolean).join(' ');
+      } catch (e) {
+        if (my !== token) return;
+        console.error(e);
+        mapBox.hidden = true;
+        note.textContent = 'Peta tidak dapat dimuat. Daftar usaha tetap tersedia.';
+      }
     }
 
     function didYouMean(s, suggestion) {
@@ -279,14 +367,14 @@
     }
 
     function empty(s, suggestion) {
-      const anyFilter = FILTERS.some((f) => s[f].length);
+      const anyFilter = FILTERS.some((f) => s[f].length) || s.open_now;
       return h('div', { class: 'empty' },
         h('p', null, s.q ? `Tidak ada usaha yang cocok dengan “${s.q}”.` : 'Tidak ada usaha dengan saringan ini.'),
         didYouMean(s, suggestion),
         h('p', null, 'Coba kata lain yang lebih umum, misalnya “keripik” atau “batik”.'),
         anyFilter ? h('p', null, h('button', {
           type: 'button', class: 'btn',
-          onclick: () => go(fresh({ q: s.q }), { focus: true }),
+          onclick: () => go(fresh({ q: s.q, near: s.near, view: s.view }), { focus: true }),
         }, 'Hapus semua saringan')) : null);
     }
 
@@ -316,13 +404,17 @@
     }
 
     function renderActive(s, ref) {
-      $('active').replaceChildren(...FILTERS.flatMap((f) => s[f].map((v) => {
-        const label = ref.label[f][v] || v;
-        return h('li', null, h('button', {
-          type: 'button', class: 'chip', 'aria-label': `Hapus saringan ${TITLES[f]}: ${label}`,
-          onclick: () => go({ ...s, [f]: s[f].filter((x) => x !== v), page: 1 }, { focus: true }),
-        }, label, h('span', { 'aria-hidden': 'true' }, ' ×')));
-      })));
+      const chip = (label, name, next) => h('li', null, h('button', {
+        type: 'button', class: 'chip', 'aria-label': `Hapus saringan ${name}`,
+        onclick: () => go({ ...next, page: 1 }, { focus: true }),
+      }, label, h('span', { 'aria-hidden': 'true' }, ' ×')));
+      $('active').replaceChildren(
+        ...(s.near ? [chip('Dekat lokasi Anda', 'Dekat lokasi Anda', { ...s, near: '', sort: s.sort === 'distance' ? '' : s.sort })] : []),
+        ...(s.open_now ? [chip('Buka sekarang', 'Buka sekarang', { ...s, open_now: '' })] : []),
+        ...FILTERS.flatMap((f) => s[f].map((v) => {
+          const label = ref.label[f][v] || v;
+          return chip(label, `${TITLES[f]}: ${label}`, { ...s, [f]: s[f].filter((x) => x !== v) });
+        })));
     }
 
     facets.addEventListener('change', () => {
@@ -333,13 +425,45 @@
       go(next);
     });
     sort.addEventListener('change', () => go({ ...state, sort: sort.value, page: 1 }));
+    openNow.addEventListener('change', () => go({ ...state, open_now: openNow.checked ? '1' : '', page: 1 }));
+    viewList.addEventListener('click', () => { if (state.view) go({ ...state, view: '' }); });
+    viewMap.addEventListener('click', () => { if (!state.view) go({ ...state, view: 'peta' }); });
+
+    /* "Dekat saya": the browser asks for the location only now, when it is tapped. */
+    const GEO_ERRORS = {
+      1: 'Izin lokasi tidak diberikan, jadi daftar tidak diurutkan menurut jarak. Untuk memakai “Dekat saya”, izinkan akses lokasi untuk situs ini di pengaturan peramban.',
+      2: 'Lokasi Anda tidak dapat ditentukan saat ini. Daftar tetap seperti semula; coba lagi nanti.',
+      3: 'Lokasi Anda terlalu lama ditemukan. Daftar tetap seperti semula; coba lagi.',
+    };
+    const sayGeo = (text, bad) => {
+      geoMsg.textContent = text;
+      geoMsg.className = bad ? 'geo-msg bad' : 'geo-msg';
+    };
+    nearMe.addEventListener('click', () => {
+      if (!navigator.geolocation) {
+        sayGeo('Peramban ini tidak dapat memberi tahu lokasi Anda. Daftar tetap seperti semula.', true);
+        return;
+      }
+      nearMe.disabled = true;
+      sayGeo('Mencari lokasi Anda…');
+      navigator.geolocation.getCurrentPosition((pos) => {
+        nearMe.disabled = false;
+        sayGeo('');
+        // Four decimals (about 10 m) are enough to sort by; the URL keeps no more.
+        const near = `${pos.coords.latitude.toFixed(4)},${pos.coords.longitude.toFixed(4)}`;
+        go({ ...state, near, sort: '', page: 1 }, { focus: true });
+      }, (err) => {
+        nearMe.disabled = false;
+        sayGeo(GEO_ERRORS[err.code] || GEO_ERRORS[2], true);
+      }, { enableHighAccuracy: false, timeout: 15000, maximumAge: 60000 });
+    });
 
     more.addEventListener('click', async () => {
       const page = Math.floor(loaded / PER_PAGE) + 1;
       const my = token;
       more.disabled = true;
       try {
-        const data = await api(`/businesses?${toQuery(state, page)}&per_page=${PER_PAGE}`);
+        const data = await api(`/businesses?${toQuery(state, page, true)}&per_page=${PER_PAGE}`);
         if (my !== token) return;
         const added = data.items.map((b) => card(b, 'h2', null, state.q));
         cards.append(...added);
@@ -457,6 +581,14 @@
 
   /* ---- the business page: server-rendered, lightly enhanced ---- */
   function businessPage() {
+    const box = $('map');
+    if (box && box.dataset.lat) {
+      const b = { name: box.dataset.name, status: box.dataset.status,
+        open_now: box.dataset.open === 'true',
+        location: { lat: Number(box.dataset.lat), lon: Number(box.dataset.lon) } };
+      mapKit(false).then((peta) => { box.hidden = false; peta.business(box, b); })
+        .catch(() => { box.hidden = true; });
+    }
     const back = $('back');
     const ref = document.referrer ? new URL(document.referrer) : null;
     // Coming from our own search, "back" returns to it exactly as it was left.

@@ -150,6 +150,52 @@
     chosenName = business.name;
     $("chosen-business").textContent = business.name + " (" + business.slug + ")";
     $("feature-submit").disabled = false;
+    $("where-submit").disabled = false;
+    showWhere(business);
+  }
+
+  // Where and when of the chosen business: a pasted map link gives the coordinates (the
+  // API reads them from it when latitude and longitude are left as they were).
+  const WHERE = { "maps-url": "maps_url", latitude: "latitude", longitude: "longitude",
+    "opening-hours": "opening_hours", "status-select": "status", "verified-on": "verified_on" };
+  let whereShown = {};
+
+  function showWhere(business) {
+    whereShown = {};
+    for (const [id, field] of Object.entries(WHERE)) {
+      const value = business[field] == null ? (field === "status" ? "buka" : "") : String(business[field]);
+      $(id).value = whereShown[field] = value;
+    }
+    say("where-status", "", "");
+  }
+
+  async function saveWhere(event) {
+    event.preventDefault();
+    if (!chosen) return;
+    const body = {};
+    for (const [id, field] of Object.entries(WHERE)) {
+      const value = $(id).value.trim();
+      if (value !== whereShown[field]) body[field] = value === "" ? null : value;
+    }
+    if (("latitude" in body) !== ("longitude" in body)) {
+      body.latitude = $("latitude").value.trim() || null;
+      body.longitude = $("longitude").value.trim() || null;
+    }
+    for (const field of ["latitude", "longitude"]) {
+      if (body[field] != null) body[field] = Number(body[field].replace(",", "."));
+    }
+    if (body.status === null) delete body.status;
+    if (!Object.keys(body).length) { say("where-status", "Tidak ada yang berubah.", "ok"); return; }
+    try {
+      const business = await call("/admin/businesses/" + encodeURIComponent(chosen),
+        { method: "PATCH", json: body });
+      showWhere(business);
+      say("where-status", "Letak dan jam buka " + business.name + " disimpan" +
+        (business.latitude != null ? " (titik " + business.latitude + ", " + business.longitude + ")." : "."), "ok");
+      loadAudit(true);
+    } catch (error) {
+      say("where-status", error.message, "bad");
+    }
   }
 
   async function findBusinesses(event) {
@@ -367,6 +413,7 @@
     $("logout").addEventListener("click", () => signedOut("Anda sudah keluar."));
     $("find-form").addEventListener("submit", findBusinesses);
     $("business-form").addEventListener("submit", createBusiness);
+    $("where-form").addEventListener("submit", saveWhere);
     $("feature-form").addEventListener("submit", addFeature);
     $("upload-form").addEventListener("submit", checkUpload);
     $("upload-confirm").addEventListener("click", confirmUpload);

@@ -7,7 +7,9 @@ cookies or cache) whose requests are all recorded.
 import csv
 import os
 import shutil
+import struct
 import threading
+import zlib
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,30 @@ XSS_NAME = "<img src=x onerror=alert(1)>"
 
 COLUMNS = ["featured_on", "rubric", "slug", "name", "owner", "category", "district", "kelurahan",
            "address", "products", "description", "instagram", "whatsapp", "post_url", "reach",
-           "established", "fictional"]
+           "established", "fictional", "latitude", "longitude", "opening_hours", "status"]
+# Where and when (slug -> latitude, longitude, hours, status). Hours that do not depend on
+# the clock ("24/7", none) keep the labels the tests read the same at any hour.
+WHERE_WHEN = {
+    "keripik-tempe-bu-sri": ("-7.9560", "112.6450", "24/7", ""),
+    "kripik-sanan-pak-darto": ("-7.9566", "112.6457", "Senin-Sabtu 08.00-17.00", ""),
+    "keripik-tempe-dinoyo": ("-7.9400", "112.6090", "", ""),
+    "tempe-mendoan-kedungkandang": ("-7.9720", "112.6600", "24/7", "tutup-sementara"),
+    "batik-sukun-asri": ("-7.9810", "112.6010", "", ""),
+    "keramik-dinoyo-jaya": ("-7.9405", "112.6095", "24/7", ""),
+}
+# A tile server on 127.0.0.1: the maps' requests never leave the machine.
+def _png(width: int = 256, height: int = 256, rgb=(221, 232, 228)) -> bytes:
+    """A one-colour PNG tile."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+TILE_PNG = _png()
 
 # (featured_on, rubric, slug, name, category, district, kelurahan, products, whatsapp, description)
 BUSINESSES = [
@@ -79,6 +104,8 @@ def write_test_data(path: Path) -> None:
                 "instagram": slug.replace("-", "")[:20], "whatsapp": wa,
                 "post_url": f"https://www.instagram.com/p/contoh{i}/", "reach": 1000 + i * 250,
                 "established": 1990 + i % 30, "fictional": "true",
+                **dict(zip(("latitude", "longitude", "opening_hours", "status"),
+                           WHERE_WHEN.get(slug, ("", "", "", "")), strict=True)),
             })
 
 
@@ -92,7 +119,11 @@ def live_server(tmp_path_factory):
         "SEARCH_INDEX_DIR": str(tmp / "index"),
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp / 'ratelimit.sqlite3'}",
+        "MAP_TILE_URL": "/test-tiles/{z}/{x}/{y}.png",
+        "MAP_TILE_ATTRIBUTION": "Ubin uji",
     })
+    app.add_url_rule("/test-tiles/<int:z>/<int:x>/<int:y>.png", "test_tile",
+                     lambda z, x, y: (TILE_PNG, 200, {"Content-Type": "image/png"}))
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
     data = tmp / "businesses.csv"

@@ -128,7 +128,8 @@ def test_suggestions_stay_quiet_when_the_endpoint_is_missing(page):
 PAGES = {
     "home": ("/", "#latest .card"),
     "results": ("/?q=tempe&district=blimbing", "#cards .card"),
-    "business": ("/b/keripik-tempe-bu-sri", ".timeline li"),
+    "business": ("/b/keripik-tempe-bu-sri", ".leaflet-marker-icon"),
+    "map": ("/?q=tempe&view=peta", ".leaflet-marker-icon"),
 }
 
 

@@ -105,6 +105,23 @@ def test_staff_page_in_chromium_token_appearance_upload_reindex_audit(
     years = client.get("/api/v1/businesses?year=2025").json["items"]
     assert [item["slug"] for item in years] == ["rawon-pak-darmo"]
 
+    # Where and when: a pasted map link gives the point; hours typed the Indonesian way.
+    page.fill("#maps-url", "https://www.google.com/maps/@-7.9666,112.6326,17z")
+    page.fill("#opening-hours", "Senin-Sabtu 08.00-17.00; Minggu tutup")
+    page.select_option("#status-select", "tutup-sementara")
+    page.click("#where-submit")
+    wait_text(page, "#where-status", "disimpan (titik -7.9666, 112.6326)")
+    assert page.input_value("#latitude") == "-7.9666"
+    assert page.input_value("#opening-hours") == "Mo-Sa 08:00-17:00; Su off"
+    rawon = client.get("/api/v1/businesses/rawon-pak-darmo").json
+    assert rawon["location"] == {"lat": -7.9666, "lon": 112.6326}
+    assert rawon["status"] == "tutup-sementara"
+    page.fill("#latitude", "-7.25")  # Surabaya: refused, in Indonesian with the API's reason
+    page.fill("#longitude", "112.75")
+    page.click("#where-submit")
+    wait_text(page, "#where-status", "outside Kota Malang")
+    page.problems[:] = [p for p in page.problems if not p.startswith("422 ")]  # provoked
+
     # A new business, created from the page; its name is shown as text, never as HTML.
     page.click("#new-business summary")
     page.fill("#business-form input[name=name]", "Es Campur <b>Tebal</b>")
