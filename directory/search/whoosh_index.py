@@ -356,7 +356,8 @@ class WhooshIndex:
                     for hit in hits
                 }
             return SearchPage(ids=[int(hit["id"]) for hit in hits], total=total,
-                              facets=facets, suggestion=plan.suggestion, highlights=highlights)
+                              facets=facets, suggestion=plan.suggestion, highlights=highlights,
+                              typos=plan.typos)
 
     def _plan(self, searcher, text: str, allowed) -> query.Plan:
         if self.analyzer_name == "plain":
