@@ -13,6 +13,7 @@ from . import changelog, services
 from .importers import ImportFileError
 from .models import db
 from .reference import load_reference_data
+from .schema_upgrade import add_missing_columns
 from .search import BuildRunning, get_index
 
 SAMPLE = "data/sample/features.csv"
@@ -30,6 +31,8 @@ def progress_bar(total: int, unit: str):
 def init_db_command():
     """Create the tables and load the reference data; safe to run again."""
     db.create_all()
+    if added := add_missing_columns(db.engine, db.metadata):
+        click.echo("Database upgraded: added " + ", ".join(added) + ".")
     counts = load_reference_data()
     index = get_index()
     index.sweep()
