@@ -9,7 +9,7 @@ import click
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from . import services
+from . import changelog, services
 from .importers import ImportFileError
 from .models import db
 from .reference import load_reference_data
@@ -37,6 +37,8 @@ def init_db_command():
     index = get_index()
     index.sweep()
     click.echo("Database ready: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + ".")
+    if backfilled := changelog.backfill():
+        click.echo(f"Change log started: {backfilled} businesses logged as created.")
     # An index written by an older version (other fields or analysis) is rebuilt here, so
     # upgrading needs no extra step.
     if not index.exists():

@@ -31,7 +31,7 @@ def list_businesses(q, page, per_page, sort, near, radius, open_now, status, **f
         near=near,
         radius=radius,
     )
-    result, businesses = services.search_businesses(request)
+    result, businesses = services.search_businesses(request, log=True)
     return {
         "items": businesses,
         "total": result.total,
