@@ -328,11 +328,17 @@ class WhooshIndex:
         return self._where_when[1]
 
     def _narrowing(self, searcher, sets, request: SearchRequest):
-        """Return (documents passing status/open now/radius or None for all, distances)."""
+        """Return the where-when sets, the documents passing open now/radius (None: all),
+        their distances, and the documents hidden by their status.
+
+        Status hides (a few closed businesses) rather than allows (nearly all): the
+        collectors then get a small mask instead of a set of every document.
+        """
         ww = self._where_when_sets(searcher, sets.live)
         narrow, known = None, None
+        hidden = frozenset()
         if request.statuses:
-            narrow = ww.with_status(request.statuses)
+            hidden = ww.with_status(set(ww.by_status) - set(request.statuses))
         if request.open_now:
             opened = ww.open_at(request.now)
             narrow = opened if narrow is None else narrow & opened
@@ -340,7 +346,7 @@ class WhooshIndex:
             known = ww.within(*request.near, request.radius)
             inside = frozenset(known)
             narrow = inside if narrow is None else narrow & inside
-        return ww, narrow, known
+        return ww, narrow, known, hidden
 
     def _by_distance(self, searcher, ww, request, candidates, known):
         """Return the page's hits (stored fields) nearest first, and docnum -> metres."""
@@ -354,15 +360,16 @@ class WhooshIndex:
         """Run `request`: the page's ids in order, the total, disjunctive facets, highlights."""
         has_text = bool(request.text.strip())
         with self._lock:
-            # One time budget for the whole request: planning and the page.
-            self._deadline = time.monotonic() + self.time_limit
             searcher = self._current_searcher()
             sets = self._facet_sets(searcher)
-            ww, narrow, known = self._narrowing(searcher, sets, request)
+            ww, narrow, known, hidden = self._narrowing(searcher, sets, request)
+            # One time budget for the whole request: planning and the page. It starts after
+            # the tables read once per searcher (facets, where-when), which are no request's.
+            self._deadline = time.monotonic() + self.time_limit
             allowed = sets.allowed(request.filters)
             if narrow is not None:
                 allowed = narrow if allowed is None else allowed & narrow
-            plan = self._plan(searcher, request.text, allowed)
+            plan = self._plan(searcher, request.text, allowed, hidden)
             if has_text:
                 text_query = plan.query
                 matched = frozenset(searcher.docs_for_query(text_query)) & sets.live
@@ -372,6 +379,8 @@ class WhooshIndex:
                 matched = sets.live
             if narrow is not None:
                 matched = matched & narrow
+            if hidden:
+                matched = matched - hidden
             hits, total, metres = [], 0, {}
             if request.near and request.sort == "distance":
                 candidates = matched if allowed is None else matched & allowed
@@ -384,6 +393,7 @@ class WhooshIndex:
                     filter=(set(allowed) if allowed is not None and (has_text or narrow is not None)
                             else None),
                     sortedby=_sort_facet(request.sort, has_text),
+                    mask=set(hidden) or None,
                 )
                 # Counted from the matched set: Whoosh's count ignores the filter here.
                 total = len(matched if allowed is None else matched & allowed)
@@ -414,7 +424,7 @@ class WhooshIndex:
                               facets=facets, suggestion=plan.suggestion, highlights=highlights,
                               distances=distances, typos=plan.typos)
 
-    def _plan(self, searcher, text: str, allowed) -> query.Plan:
+    def _plan(self, searcher, text: str, allowed, hidden=frozenset()) -> query.Plan:
         if self.analyzer_name == "plain":
             return query.plain_plan(text)
         reader = searcher.reader()
@@ -425,7 +435,7 @@ class WhooshIndex:
                 return 0
             found = self._collect(searcher, query.prune(candidate, reader), limit=None,
                                   filter=set(allowed) if allowed is not None else None,
-                                  stop_after=query.HANDFUL)
+                                  stop_after=query.HANDFUL, mask=set(hidden) or None)
             return min(len(found), query.HANDFUL)
 
         planned = query.plan(reader, text, count)
@@ -433,10 +443,11 @@ class WhooshIndex:
         return planned
 
     def _collect(self, searcher, text_query, limit, filter=None, sortedby=None,
-                 stop_after=None):
+                 stop_after=None, mask=None):
         """Run a search that stops at the request's time budget with what it found so far.
 
-        With `stop_after`, unscored, it stops once it has found that many documents.
+        With `stop_after`, unscored, it stops once it has found that many documents;
+        `mask`: documents left out (businesses closed for good).
         """
         if stop_after:
             inner = collectors.UnsortedCollector()
@@ -444,7 +455,8 @@ class WhooshIndex:
             inner = searcher.collector(limit=limit, sortedby=sortedby)
         remaining = getattr(self, "_deadline", 0) - time.monotonic()
         timed = _Deadline(inner, max(remaining, MIN_TIME_SLICE), stop_after)
-        top = collectors.FilterCollector(timed, allow=filter) if filter is not None else timed
+        top = (collectors.FilterCollector(timed, allow=filter, restrict=mask)
+               if filter is not None or mask is not None else timed)
         try:
             searcher.search_with_collector(text_query, top)
         except _Enough:
