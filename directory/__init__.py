@@ -22,6 +22,9 @@ def default_config(instance_path: str) -> dict:
         # Seconds a search may run before it answers with the hits found so far.
         "SEARCH_TIME_LIMIT": 0.8,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Bytes of path + query; longer gets a JSON 414. Below gunicorn's own limit
+        # (gunicorn.conf.py), which would answer in HTML before the app saw the request.
+        "MAX_URL_LENGTH": 4096,
         "API_TITLE": "Direktori UMKM Kota Malang",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",

@@ -112,6 +112,18 @@ def reject_oversized_body():
     return None
 
 
+def reject_overlong_url():
+    """Answer 414 in the error shape for a URL longer than MAX_URL_LENGTH bytes."""
+    limit = current_app.config.get("MAX_URL_LENGTH")
+    target = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    length = len(target) if target else (
+        len(request.path.encode()) + 1 + len(request.query_string))
+    if limit and length > limit:
+        return error_response(414, f"The URL is longer than {limit} bytes; ask for less, "
+                                   "or filter with fewer values.")
+    return None
+
+
 def reject_nul_characters():
     """Answer 400 for a NUL in the path or query: no name needs one, PostgreSQL refuses it."""
     if "\x00" in request.path or b"%00" in request.query_string.lower() \
@@ -121,6 +133,7 @@ def reject_nul_characters():
 
 
 def init_app(app) -> None:
+    app.before_request(reject_overlong_url)
     app.before_request(reject_oversized_body)
     app.before_request(reject_nul_characters)
     app.register_error_handler(HTTPException, handle_http_exception)

@@ -1,10 +1,15 @@
 """HTTP for other apps: ETag/304, Cache-Control, CORS, the rate limit (429) and 413."""
 
+import json
+import urllib.error
+import urllib.request
+
 import pytest
 
 from directory.ratelimit_storage import SQLiteStorage
 from tests.conftest import make_app
 from tests.helpers import assert_error_shape
+from tests.staff_helpers import start_gunicorn, stop
 
 PUBLIC = ["/api/v1/businesses", "/api/v1/stats", "/api/v1/categories", "/api/openapi.json"]
 
@@ -115,3 +120,25 @@ def test_request_body_over_the_cap_is_413_json(tmp_path):
     response = app.test_client().post("/api/v1/businesses", data=b"x" * 1000)
     assert response.status_code == 413
     assert response.json["error"]["code"] == "request_entity_too_large"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/businesses?q=", "/api/v1/export/businesses.csv?q=",
+                                  "/b/"])
+def test_an_overlong_url_is_414_in_the_error_shape(client, path):
+    assert_error_shape(client.get(path + "a" * 5000), 414)
+    assert client.get(path + "a" * 100).status_code in (200, 404, 422)
+
+
+def test_gunicorn_lets_the_app_answer_an_overlong_url_in_json(app, tmp_path):
+    # gunicorn's own limit (4094 bytes by default) answers in HTML before the app runs.
+    app.extensions["search"].close()
+    process, base = start_gunicorn(tmp_path, workers=1)
+    try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{base}/api/v1/businesses?q={'a' * 6000}", timeout=10)
+        assert refused.value.code == 414
+        assert refused.value.headers["Content-Type"] == "application/json"
+        error = json.loads(refused.value.read())["error"]
+        assert error["status"] == 414 and error["code"] == "request_uri_too_long"
+    finally:
+        stop(process)
