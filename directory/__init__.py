@@ -37,7 +37,9 @@ def default_config(instance_path: str) -> dict:
         # Per client (IP address) over the whole public API; exports have their own budget.
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_APPLICATION": "300 per minute",
-        "RATELIMIT_EXPORT": "30 per hour",
+        # Enough to fetch every file the Statistik page links a few times over in an hour;
+        # 304 revalidations and the data dictionary do not count.
+        "RATELIMIT_EXPORT": "60 per hour",
         "RATELIMIT_HEADERS_ENABLED": True,
         # A file every worker shares; redis://host:6379 when running on several machines.
         "RATELIMIT_STORAGE_URI": "sqlite:///" + os.path.join(instance_path, "ratelimit.sqlite3"),

@@ -1,6 +1,8 @@
 """HTTP for other apps: ETag/304, Cache-Control, CORS, the rate limit (429) and 413."""
 
+import html
 import json
+import re
 import urllib.error
 import urllib.request
 
@@ -92,6 +94,76 @@ def test_exports_have_their_own_smaller_budget(tmp_path):
         assert response.status_code == 200
     assert client.get("/api/v1/export/businesses.json").status_code == 429
     assert client.get("/api/v1/categories").status_code == 200
+
+
+def fetch(client, url, **headers):
+    """GET `url`, reading a streamed export to its end; return (status, headers, json)."""
+    with client.get(url, headers=headers) as response:
+        response.get_data()
+        return response.status_code, response.headers, response.get_json(silent=True)
+
+
+def test_exports_advertise_their_own_budget_in_the_rate_limit_headers(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_EXPORT="3 per hour")
+    client = app.test_client()
+    status, headers, _ = fetch(client, "/api/v1/export/businesses.csv")
+    assert status == 200
+    assert (headers["X-RateLimit-Limit"], headers["X-RateLimit-Remaining"]) == ("3", "2")
+    status, headers, _ = fetch(client, "/api/v1/export/features.csv")
+    assert (headers["X-RateLimit-Limit"], headers["X-RateLimit-Remaining"]) == ("3", "1")
+    assert client.get("/api/v1/categories").headers["X-RateLimit-Limit"] == "300"
+
+
+def test_revalidations_and_the_dictionary_do_not_spend_the_export_budget(tmp_path):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_EXPORT="2 per hour")
+    client = app.test_client()
+    status, headers, _ = fetch(client, "/api/v1/export/businesses.csv")
+    assert status == 200
+    for _ in range(5):
+        assert fetch(client, "/api/v1/export/businesses.csv",
+                     **{"If-None-Match": headers["ETag"]})[0] == 304
+        assert fetch(client, "/api/v1/export/dictionary")[0] == 200
+    assert fetch(client, "/api/v1/export/businesses.csv?year=abc")[0] == 422
+    status, headers, _ = fetch(client, "/api/v1/export/businesses.json")
+    assert (status, headers["X-RateLimit-Remaining"]) == (200, "0")
+    assert fetch(client, "/api/v1/export/businesses.ndjson")[0] == 429
+
+
+@pytest.mark.parametrize(("config", "url", "words"), [
+    ({"RATELIMIT_EXPORT": "1 per hour"}, "/api/v1/export/businesses.csv",
+     ["Batas unduhan data tercapai: 1 unduhan per jam", "Coba lagi dalam 60 menit",
+      "Export limit reached: 1 download per hour", "Try again in 60 minutes"]),
+    ({"RATELIMIT_APPLICATION": "1 per minute"}, "/api/v1/categories",
+     ["Terlalu banyak permintaan: batasnya 1 per menit", "Coba lagi dalam 60 detik",
+      "Too many requests: the limit is 1 per minute", "Try again in 60 seconds"]),
+])
+def test_the_429_says_which_budget_and_when_to_retry_in_indonesian_and_english(
+        tmp_path, config, url, words):
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True, **config)
+    client = app.test_client()
+    assert fetch(client, url)[0] == 200
+    status, headers, body = fetch(client, url)
+    assert status == 429 and int(headers["Retry-After"]) > 0
+    message = body["error"]["message"]
+    for expected in words:
+        # The window may have ticked a second meanwhile: 59 or 61 seconds are 60 too.
+        assert expected in re.sub(r"\b(59|61) (detik|seconds)", r"60 \2", message), message
+
+
+def test_the_default_export_budget_covers_every_file_the_pages_link_four_times(tmp_path):
+    # A journalist takes each file the Statistik page and the footer offer, and comes back
+    # for them three times within the hour (opened in the wrong program, a colleague's copy,
+    # the newsroom's other machine).
+    app = make_app(tmp_path, RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    pages = ""
+    for page in ("/statistik", "/"):
+        with client.get(page) as response:  # a file sent from disk: close it
+            pages += response.get_data(as_text=True)
+    links = [html.unescape(href) for href in re.findall(r'href="(/api/v1/export/[^"]+)"', pages)]
+    assert len(links) >= 8
+    statuses = [fetch(client, link)[0] for _ in range(4) for link in links]
+    assert statuses == [200] * len(statuses)
 
 
 def test_rate_limit_counts_are_shared_between_worker_processes(tmp_path):
