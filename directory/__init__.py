@@ -4,6 +4,7 @@
 """
 
 import os
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -45,9 +46,20 @@ def default_config(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": "sqlite:///" + os.path.join(instance_path, "ratelimit.sqlite3"),
         # Set to the number of proxies in front of the app so the client's address is used.
         "PROXY_FIX_X_FOR": 0,
+        # Where the public reaches this site (scheme and host): canonical links, og:url and
+        # JSON-LD use it, never the request's Host header, which anyone can set.
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
         "DATA_LICENCE_NAME": "CC BY 4.0",
         "DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/",
     }
+
+
+def public_base_url(value: str) -> str:
+    """Check PUBLIC_BASE_URL at start-up (a typo would put wrong links in every page)."""
+    parts = urlsplit(str(value).strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"PUBLIC_BASE_URL must be like https://umkm.example.id, not {value!r}")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -57,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("DIRECTORY")
     if test_config:
         app.config.update(test_config)
+    app.config["PUBLIC_BASE_URL"] = public_base_url(app.config["PUBLIC_BASE_URL"])
     os.makedirs(app.instance_path, exist_ok=True)
     app.json.sort_keys = False  # keep fields in the schemas' order: easier to read
 
