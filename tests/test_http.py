@@ -150,10 +150,10 @@ def test_the_429_says_which_budget_and_when_to_retry_in_indonesian_and_english(
         assert expected in re.sub(r"\b(59|61) (detik|seconds)", r"60 \2", message), message
 
 
-def test_the_default_export_budget_covers_every_file_the_pages_link_four_times(tmp_path):
-    # A journalist takes each file the Statistik page and the footer offer, and comes back
-    # for them three times within the hour (opened in the wrong program, a colleague's copy,
-    # the newsroom's other machine).
+def test_the_default_export_budget_covers_every_file_the_pages_link_twice(tmp_path):
+    # A journalist takes every file the Statistik page links (its own links, and the CSV of
+    # each kecamatan and category its tables link) and the footer's, then all of them again
+    # within the hour (a file opened in the wrong program, a colleague's copy).
     app = make_app(tmp_path, RATELIMIT_ENABLED=True)
     client = app.test_client()
     pages = ""
@@ -161,8 +161,13 @@ def test_the_default_export_budget_covers_every_file_the_pages_link_four_times(t
         with client.get(page) as response:  # a file sent from disk: close it
             pages += response.get_data(as_text=True)
     links = [html.unescape(href) for href in re.findall(r'href="(/api/v1/export/[^"]+)"', pages)]
-    assert len(links) >= 8
-    statuses = [fetch(client, link)[0] for _ in range(4) for link in links]
+    stats = client.get("/api/v1/stats").json  # the tables' links, as stats.js builds them
+    links += [f"/api/v1/export/businesses.csv?district={k['slug']}&bom=1&delimiter=semicolon"
+              for k in stats["by_kecamatan"]]
+    links += [f"/api/v1/export/businesses.csv?category={c['slug']}&bom=1&delimiter=semicolon"
+              for c in stats["by_category"]]
+    assert len(links) >= 20
+    statuses = [fetch(client, link)[0] for _ in range(2) for link in links]
     assert statuses == [200] * len(statuses)
 
 

@@ -238,3 +238,23 @@ def test_an_unknown_page_gets_an_html_404_for_people_and_json_for_programs(clien
     assert program.status_code == 404 and program.get_json()["error"]["status"] == 404
     api = client.get("/api/v1/tidak-ada", headers={"Accept": "text/html"})
     assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"
+
+
+SPREADSHEET_CSV = re.compile(r"/api/v1/export/[a-z]+\.csv\?[^\s\"'`)<]*bom=1[^\s\"'`)<]*")
+
+
+@pytest.mark.parametrize("path", ["/", "/b/keripik-tempe-bu-sri", "/statistik"])
+def test_the_pages_spreadsheet_csv_links_use_semicolons_for_indonesian_excel(client, path):
+    with client.get(path) as response:
+        html = response.get_data(as_text=True).replace("&amp;", "&")
+    links = SPREADSHEET_CSV.findall(html)
+    assert links, "no spreadsheet CSV link"
+    assert [link for link in links if "delimiter=semicolon" not in link] == []
+
+
+def test_the_readme_and_docs_give_semicolons_for_indonesian_excel():
+    root = FRONTEND_DIR.parent
+    for doc in [root / "README.md", *(root / "docs").glob("*.md")]:
+        links = SPREADSHEET_CSV.findall(doc.read_text(encoding="utf-8"))
+        assert [link for link in links if "delimiter=semicolon" not in link] == [], doc.name
+    assert SPREADSHEET_CSV.findall((root / "README.md").read_text(encoding="utf-8"))
