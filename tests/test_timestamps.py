@@ -30,13 +30,14 @@ def timestamps_in(value, key: str = "") -> list[str]:
     (datetime(2026, 11, 29, 13, 14, 56, tzinfo=UTC), "2026-11-29T13:14:56Z"),
     (datetime(2026, 11, 29, 20, 14, 56, tzinfo=timezone(timedelta(hours=7))),
      "2026-11-29T13:14:56Z"),
+    ("2026-11-29T13:14:56", "2026-11-29T13:14:56Z"),
     (None, None),
 ])
 def test_rfc3339_gives_one_form_for_naive_aware_and_fractional_moments(moment, expected):
     assert rfc3339(moment) == expected
 
 
-def test_every_timestamp_of_the_public_and_staff_api_is_rfc3339_utc(app, client):
+def test_every_timestamp_of_the_api_and_the_change_feed_is_rfc3339_utc(app, client):
     with app.app_context():
         token = auth.create_token("ani")
     staff = {"Authorization": f"Bearer {token}"}
@@ -48,6 +49,7 @@ def test_every_timestamp_of_the_public_and_staff_api_is_rfc3339_utc(app, client)
         client.get(f"{URL_PREFIX}/businesses/keripik-tempe-bu-sri", headers=staff).json,
         client.get(f"{URL_PREFIX}/audit", headers=staff).json,
         client.get(f"{URL_PREFIX}/jobs/{job['id']}", headers=staff).json,
+        client.get("/api/v1/changes?limit=1000").json,  # the change feed, its records too
     ]
     found = timestamps_in(answers)
     # created_at, updated_at twice; a feature's created_at; the audit's at; the job's.
