@@ -25,6 +25,8 @@ def examples() -> list[tuple[str, str]]:
         text = doc.read_text(encoding="utf-8")
         for match in EXAMPLE_URL.finditer(text):
             path = match.group(1).rstrip(".,;:")
+            if text[match.end():match.end() + 1] == "<":  # a template: ?since=<cursor>
+                continue
             is_example = ("?" in path or BUSINESS_SLUG.search(path)
                           or match.group(0).startswith("http"))
             if is_example and not path.startswith("/api/v1/admin"):
