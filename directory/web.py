@@ -102,6 +102,14 @@ def public_url(path: str) -> str:
     return current_app.config["PUBLIC_BASE_URL"] + path
 
 
+@bp.get("/privasi")
+def privacy():
+    """Say, in Indonesian, what a search leaves behind (docs/privacy.md in English too)."""
+    config = current_app.config
+    return render_template("privacy.html", enabled=config["LOG_QUERIES"],
+                           min_count=config["QUERY_LOG_MIN_COUNT"], days=config["QUERY_LOG_DAYS"])
+
+
 def summarise(item):
     """One sentence for the meta description and the link preview."""
     place = ", ".join(p for p in (item.get("kelurahan"), item.get("district")) if p)
