@@ -26,7 +26,7 @@ instance: install
 	$(FLASK) seed --if-empty
 
 run: instance
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: install
 	./scripts/ensure-test-deps.sh
