@@ -6,6 +6,7 @@ from .importers.commerce import PLATFORM_LABELS, PRICE_BANDS, format_price_range
 from .importers.fields import MAX_INTEGER
 from .reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
 from .search import SORTS
+from .timestamps import Timestamp
 
 
 def _slugs(kind: str) -> set[str]:
@@ -225,8 +226,8 @@ class BusinessDetailSchema(BusinessSummarySchema):
     halal = fields.String(allow_none=True, metadata={"description": "BPJPH certificate number"})
     pirt = fields.String(allow_none=True, metadata={"description": "P-IRT number"})
     photos = fields.List(fields.Nested(PhotoSchema))
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = Timestamp()
+    updated_at = Timestamp()
     features = fields.List(fields.Nested(FeatureSchema))
 
 

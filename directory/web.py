@@ -3,7 +3,15 @@
 Everything here is HTML for people; data for programs lives under /api/v1.
 """
 
-from flask import Blueprint, make_response, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from . import services
 from .errors import handle_http_exception
@@ -79,7 +87,7 @@ def business(slug):
     if found is None:
         return render_template("404.html", slug=slug), 404
     item = BusinessDetailSchema().dump(found)
-    page_url = url_for("web.business", slug=item["slug"], _external=True)
+    page_url = public_url(url_for("web.business", slug=item["slug"]))
     return render_template(
         "business.html",
         b=item,
@@ -87,6 +95,19 @@ def business(slug):
         summary=summarise(item),
         jsonld=local_business_jsonld(item, page_url),
     )
+
+
+def public_url(path: str) -> str:
+    """Return the absolute URL of `path` on the public site (PUBLIC_BASE_URL, not Host)."""
+    return current_app.config["PUBLIC_BASE_URL"] + path
+
+
+@bp.get("/privasi")
+def privacy():
+    """Say, in Indonesian, what a search leaves behind (docs/privacy.md in English too)."""
+    config = current_app.config
+    return render_template("privacy.html", enabled=config["LOG_QUERIES"],
+                           min_count=config["QUERY_LOG_MIN_COUNT"], days=config["QUERY_LOG_DAYS"])
 
 
 def summarise(item):

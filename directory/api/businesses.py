@@ -25,14 +25,14 @@ def list_businesses(q, page, per_page, sort, **filters):
         page=page,
         per_page=per_page,
     )
-    result, businesses = services.search_businesses(request)
+    result, businesses = services.search_businesses(request, log=True)
     return {
         "items": businesses,
         "total": result.total,
         "page": page,
         "per_page": per_page,
         "facets": result.facets,
-        "links": page_links(page, per_page, result.total),
+        "links": page_links(page, per_page, result.total, BusinessSearchArgs),
         "suggestion": result.suggestion,
     }
 
