@@ -51,6 +51,11 @@ def _print_report(report) -> None:
         click.echo(f"warning: {warning}", err=True)
     for error in report.errors:
         click.echo(str(error), err=True)
+    if report.dry_run:
+        for label, businesses in (("would create", report.created),
+                                  ("would update", report.updated)):
+            for business in businesses:
+                click.echo(f"{label}: {business['name']} ({business['slug']})")
     click.echo(report.summary())
 
 

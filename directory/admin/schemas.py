@@ -260,10 +260,25 @@ class ImportFileSchema(Schema):
     file = Upload(required=True, metadata={"description": "A .csv or .json staff file"})
 
 
-class RowErrorSchema(Schema):
-    line = fields.Integer()
-    column = fields.String()
-    reason = fields.String()
+class ImportNoteSchema(Schema):
+    """A rejected row's error or a warning: where, a code with its parameters, two sentences."""
+
+    line = fields.Integer(allow_none=True, metadata={"description": "null: the whole file"})
+    column = fields.String(allow_none=True, metadata={
+        "description": "The column as the file's header wrote it (`kecamatan`); `row` for "
+                       "the whole row"})
+    field = fields.String(allow_none=True, metadata={
+        "description": "The format's name of that column (`district`)"})
+    code = fields.String(metadata={"description": "Stable reason code, e.g. unknown_kecamatan"})
+    params = fields.Dict(metadata={
+        "description": "The code's parameters: value, suggest (nearest reference name), ..."})
+    reason = fields.String(metadata={"description": "In English (the CLI's words)"})
+    reason_id = fields.String(metadata={"description": "In Bahasa Indonesia (the staff page)"})
+
+
+class ImportedBusinessSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
 
 
 class ImportReportSchema(Schema):
@@ -275,8 +290,12 @@ class ImportReportSchema(Schema):
     updated_features = fields.Integer()
     unchanged_rows = fields.Integer()
     skipped = fields.Integer()
-    errors = fields.List(fields.Nested(RowErrorSchema))
-    warnings = fields.List(fields.String())
+    errors = fields.List(fields.Nested(ImportNoteSchema))
+    warnings = fields.List(fields.Nested(ImportNoteSchema))
+    created = fields.List(fields.Nested(ImportedBusinessSchema), metadata={
+        "description": "Businesses the import creates (would create, in a dry run)"})
+    updated = fields.List(fields.Nested(ImportedBusinessSchema), metadata={
+        "description": "Existing businesses whose details or appearances it changes"})
     summary = fields.Function(lambda r: r.summary())
 
 
