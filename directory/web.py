@@ -87,7 +87,7 @@ def business(slug):
     if found is None:
         return render_template("404.html", slug=slug), 404
     item = BusinessDetailSchema().dump(found)
-    page_url = url_for("web.business", slug=item["slug"], _external=True)
+    page_url = public_url(url_for("web.business", slug=item["slug"]))
     return render_template(
         "business.html",
         b=item,
@@ -96,6 +96,11 @@ def business(slug):
         jsonld=local_business_jsonld(item, page_url),
         today=hours.DAYS[where_when.now().weekday()],
     )
+
+
+def public_url(path: str) -> str:
+    """Return the absolute URL of `path` on the public site (PUBLIC_BASE_URL, not Host)."""
+    return current_app.config["PUBLIC_BASE_URL"] + path
 
 
 @bp.get("/privasi")

@@ -162,7 +162,7 @@ def test_points_outside_the_city_are_bad_cells(empty_app, cells, column):
     row = ("x", "Kauman", "Klojen", lat, lon, link, "", "")
     with empty_app.app_context():
         report = services.import_bytes(_csv([row]), "salah.csv")
-    assert report.skipped == 1 and report.errors[0].column == column
+    assert report.skipped == 1 and report.errors[0].field == column
 
 
 def test_bad_hours_and_status_are_reported_by_line_and_column(empty_app):
@@ -170,7 +170,7 @@ def test_bad_hours_and_status_are_reported_by_line_and_column(empty_app):
             ("b", "Kauman", "Klojen", "", "", "", "", "bangkrut")]
     with empty_app.app_context():
         report = services.import_bytes(_csv(rows), "salah.csv")
-    assert [(e.line, e.column) for e in report.errors] == [(2, "opening_hours"), (3, "status")]
+    assert [(e.line, e.field) for e in report.errors] == [(2, "opening_hours"), (3, "status")]
 
 
 def test_a_blank_cell_leaves_what_the_directory_holds(places):

@@ -21,7 +21,7 @@ from whoosh.searching import TimeLimit
 
 from . import query
 from .analysis import analyzer, plain_analyzer
-from .base import FACETS, FILTERS, IndexBusy, SearchPage, SearchRequest
+from .base import FACETS, FILTERS, RANGE_FILTERS, IndexBusy, SearchPage, SearchRequest
 from .facets import FacetSets
 from .highlight import business_highlights
 from .releases import GRACE_SECONDS, BuildLock, BuildRunning, Releases
@@ -72,6 +72,10 @@ def build_schema(analyzer_name: str = "indonesian") -> Schema:
         status=ID(),  # buka / tutup-sementara / tutup: closed ones are left out by default
         hours=ID(),  # the OSM opening_hours string, one term: schedules are shared
         geo=COLUMN(columns.VarBytesColumn()),  # b"lat,lon" per document, for near/radius
+        price=ID(),  # band of the cheapest price (commerce.PRICE_BANDS): filter + facet
+        price_min=NUMERIC(),  # rupiah: the price_max filter (something this cheap or less)
+        halal=ID(),  # "1" with a halal certificate, else "0"
+        qris=ID(),  # "1" takes QRIS, "0" does not, absent when unknown
     )
 
 
@@ -319,7 +323,8 @@ class WhooshIndex:
 
     def _facet_sets(self, searcher) -> FacetSets:
         if self._facets is None or self._facets[0] is not searcher:
-            self._facets = (searcher, FacetSets(searcher, FILTERS))
+            terms = [name for name in FILTERS if name not in RANGE_FILTERS]
+            self._facets = (searcher, FacetSets(searcher, terms))
         return self._facets[1]
 
     def _where_when_sets(self, searcher, live) -> WhereWhenSets:
@@ -355,6 +360,15 @@ class WhooshIndex:
         start = (request.page - 1) * request.per_page
         page = ordered[start:start + request.per_page]
         return [searcher.stored_fields(d) for d, _ in page], dict(page)
+    def _allowed(self, searcher, sets: FacetSets, filters) -> frozenset[int] | None:
+        """Return the documents passing every filter, term and range alike; None = all."""
+        allowed = sets.allowed({k: v for k, v in filters.items() if k not in RANGE_FILTERS})
+        for name, field in RANGE_FILTERS.items():
+            if filters.get(name):
+                bounded = Q.NumericRange(field, None, int(filters[name][0]))
+                documents = frozenset(searcher.docs_for_query(bounded)) & sets.live
+                allowed = documents if allowed is None else allowed & documents
+        return allowed
 
     def search(self, request: SearchRequest) -> SearchPage:
         """Run `request`: the page's ids in order, the total, disjunctive facets, highlights."""
@@ -366,7 +380,7 @@ class WhooshIndex:
             # One time budget for the whole request: planning and the page. It starts after
             # the tables read once per searcher (facets, where-when), which are no request's.
             self._deadline = time.monotonic() + self.time_limit
-            allowed = sets.allowed(request.filters)
+            allowed = self._allowed(searcher, sets, request.filters)
             if narrow is not None:
                 allowed = narrow if allowed is None else allowed & narrow
             plan = self._plan(searcher, request.text, allowed, hidden)
@@ -407,7 +421,7 @@ class WhooshIndex:
             facets = {}
             for name in FACETS:
                 others = {k: v for k, v in request.filters.items() if k != name}
-                scope = sets.allowed(others)
+                scope = self._allowed(searcher, sets, others)
                 facets[name] = sets.counts(name, matched if scope is None else matched & scope)
             highlights = {}
             if has_text:
@@ -519,7 +533,8 @@ def _field_types(schema) -> list[tuple[str, str]]:
 
 def _filter_query(filters) -> Q.Query | None:
     clauses = [
-        Q.Or([Q.Term(name, value) for value in values])
+        Q.NumericRange(RANGE_FILTERS[name], None, int(values[0])) if name in RANGE_FILTERS
+        else Q.Or([Q.Term(name, value) for value in values])
         for name, values in filters.items()
         if values
     ]
