@@ -96,7 +96,7 @@ class BusinessRecordSchema(Schema):
     opening_hours = fields.String(allow_none=True,
                                   metadata={"description": "OpenStreetMap syntax; WIB"})
     status = fields.String(metadata={"enum": ["buka", "tutup-sementara", "tutup"]})
-    verified_on = fields.Date(allow_none=True)
+    verified_on = fields.String(allow_none=True, metadata={"format": "date"})
     features = fields.List(fields.Nested(FeatureRecordSchema))
 
 
