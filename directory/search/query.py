@@ -14,6 +14,7 @@ from whoosh import query as Q
 from whoosh.query.compound import DefaultOr
 
 from . import vocabulary
+from .additions import Additions, related_terms
 from .analysis import indonesian_analyzer, normalize, terms
 from .places import find_places
 from .spelling import frequency, neighbours
@@ -30,6 +31,7 @@ PLACE_BOOST = 40.0  # a business in the place named ranks above the others
 TYPO_MIN_LENGTH = 5
 SHORT_TYPO_MIN_LENGTH = 4  # 4-letter words get typo tolerance only when nothing matched
 PLAIN_FIELDS = {"name": 4.0, "products": 2.5, "description": 1.0, "owner": 0.8}
+NO_ADDITIONS = Additions()
 # A tree of unions that can skip ahead; Whoosh's default Or preloads every posting of
 # every term on indexes under 5,000 documents, which costs more than it saves here.
 Or = DefaultOr
@@ -41,6 +43,8 @@ class Word:
     surface: tuple[str, ...]  # the plain words typed, for the exact fields
     df: int = 0  # how many fields of businesses hold the term
     typos: tuple[str, ...] = ()  # index words one typo away from the word typed
+    # Staff additions (search/additions.py): the terms of each entry it also matches.
+    related: tuple[tuple[tuple[str, ...], float], ...] = ()
 
 
 @dataclass
@@ -62,11 +66,15 @@ def plain_plan(text: str) -> Plan:
     return Plan(query, terms=set(words), exact=set(words))
 
 
-def plan(reader, text: str, count: Callable[[Q.Query], int]) -> Plan:
-    """Return the query for `text`; `count(query)` says how many it finds (up to HANDFUL)."""
+def plan(reader, text: str, count: Callable[[Q.Query], int],
+         additions: Additions = NO_ADDITIONS) -> Plan:
+    """Return the query for `text`; `count(query)` says how many it finds (up to HANDFUL).
+
+    `additions`: the staff's vocabulary additions, expanded here at query time.
+    """
     if not text.strip():
         return Plan(Q.Every())
-    places, words, place_words = _read(reader, text)
+    places, words, place_words = _read(reader, text, additions)
     if not words and not places:
         return Plan(Q.NullQuery)
     query, found = _relaxed(words, places, place_words, count)
@@ -81,21 +89,27 @@ def plan(reader, text: str, count: Callable[[Q.Query], int]) -> Plan:
     result = Plan(query, typos=any(w.typos for w in words))
     for w in words + place_words:
         result.terms |= {w.term, *map(normalize, w.typos)}
+        result.terms |= {term for entry, _ in w.related for term in entry}
         result.exact |= {*w.surface, *w.typos}
     if strict < HANDFUL:
-        result.suggestion = _suggestion(reader, text, words, strict, count)
+        result.suggestion = _suggestion(reader, text, words, strict, count, additions)
     return result
 
 
-def _read(reader, text: str):
+def _read(reader, text: str, additions: Additions = NO_ADDITIONS):
     spans = find_places(text)
     words, place_words = {}, {}
     for t in indonesian_analyzer()(text, mode="query", chars=True):
         inside = any(s <= t.startchar and t.endchar <= e for _, s, e in spans)
         surface = tuple(plain_words(text[t.startchar:t.endchar]))
         (place_words if inside else words).setdefault(t.text, Word(t.text, surface))
-    df = [replace(w, df=sum(reader.doc_frequency(f, w.term) for f in FIELDS))
-          for w in list(words.values())[:MAX_WORDS]]
+    related = related_terms(additions) if additions else {}
+    df = []
+    for w in list(words.values())[:MAX_WORDS]:
+        w = replace(w, related=related.get(w.term, ()))
+        # A word the index lacks but a staff addition answers is no unknown word.
+        known = [w.term, *(entry[0] for entry, _ in w.related if len(entry) == 1)]
+        df.append(replace(w, df=sum(reader.doc_frequency(f, t) for f in FIELDS for t in known)))
     return [k for k, _, _ in spans], df, list(place_words.values())
 
 
@@ -109,6 +123,9 @@ def _clause(w: Word) -> Q.Query:
         subs += [Q.Term(f, normalize(typo), boost=b * TYPO_WEIGHT) for f, b in FIELDS.items()]
     for entry in _narrower().get(w.term, ()):
         subs.append(Q.And([Or([Q.Term(f, term, boost=b * NARROWER_WEIGHT)
+                                 for f, b in FIELDS.items()]) for term in entry]))
+    for entry, weight in w.related:
+        subs.append(Q.And([Or([Q.Term(f, term, boost=b * weight)
                                  for f, b in FIELDS.items()]) for term in entry]))
     return Or(subs)
 
@@ -189,7 +206,8 @@ def _with_typos(reader, w: Word, min_length: int) -> Word:
     return replace(w, typos=typos) if typos else w
 
 
-def _suggestion(reader, text: str, words, strict: int, count) -> str | None:
+def _suggestion(reader, text: str, words, strict: int, count,
+                additions: Additions = NO_ADDITIONS) -> str | None:
     """Return `text` with its unknown words spelled as the index does, if that finds more."""
     unknown = {w.surface[0] for w in words if len(w.surface) == 1 and w.df == 0
                and len(w.surface[0]) >= SHORT_TYPO_MIN_LENGTH
@@ -198,5 +216,5 @@ def _suggestion(reader, text: str, words, strict: int, count) -> str | None:
     if not fixes:
         return None
     suggested = " ".join(fixes.get(word, word) for word in plain_words(text))
-    places, better, place_words = _read(reader, suggested)
+    places, better, place_words = _read(reader, suggested, additions)
     return suggested if count(_compose(better, [], places, place_words)) > strict else None
