@@ -9,6 +9,7 @@ from .. import dictionary, exports, vocabulary_additions
 from ..http_cache import not_modified
 from ..schemas import BusinessSearchArgs
 from ..search import FILTERS
+from ..timestamps import Timestamp
 from .blueprint import Blueprint
 
 blp = Blueprint("exports", __name__, description="Open data: everything, as files")
@@ -63,8 +64,8 @@ class BusinessRecordSchema(Schema):
     website = fields.String(allow_none=True)
     established = fields.Integer(allow_none=True)
     fictional = fields.Boolean()
-    created_at = fields.String()
-    updated_at = fields.String()
+    created_at = Timestamp()
+    updated_at = Timestamp()
     url = fields.String()
     features = fields.List(fields.Nested(FeatureRecordSchema))
 
@@ -75,7 +76,7 @@ class ExportMetaSchema(Schema):
     licence = fields.Dict(keys=fields.String(), values=fields.String())
     fictional = fields.Dict(keys=fields.String(), values=fields.String())
     updates = fields.Dict(keys=fields.String(), values=fields.String())
-    generated_at = fields.String()
+    generated_at = Timestamp()
     dictionary = fields.String()
 
 
