@@ -113,7 +113,7 @@ def _read(reader, text: str, additions: Additions = NO_ADDITIONS):
     for i, (term, start, end) in enumerate(tokens):
         inside = any(s <= start and end <= e for _, s, e in spans)
         surface = tuple(plain_words(text[start:end]))
-        if surface[-1] in STREET_MARKERS and i + 1 < len(tokens):
+        if len(surface) == 1 and surface[0] in STREET_MARKERS and i + 1 < len(tokens):
             street = True  # "jl", "jalan": the words after it name a street
             continue
         word = Word(term, surface, street=street and not inside)
@@ -130,10 +130,11 @@ def _counted(reader, w: Word) -> Word:
     # A word the index lacks but a staff addition answers is no unknown word.
     known = [w.term, *(entry[0] for entry, _ in w.related if len(entry) == 1)]
     df = sum(reader.doc_frequency(f, t) for f in FIELDS for t in known)
-    if w.street or not df:
+    # An index built before addresses were indexed answers until its rebuild (init-db).
+    if (w.street or not df) and "address" in reader.schema:
         in_address = reader.doc_frequency("address", w.term)
         return replace(w, df=df + in_address, street=w.street or bool(in_address))
-    return replace(w, df=df)
+    return replace(w, df=df, street=False)
 
 
 def _clause(w: Word) -> Q.Query:
