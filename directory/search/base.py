@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .additions import Additions
+
 # Filter and facet names, shared by the index and the API.
 FACETS = ("category", "district", "rubric", "year", "price", "halal", "qris")
 FILTERS = ("category", "district", "kelurahan", "rubric", "year", "price", "halal", "qris",
@@ -31,6 +33,8 @@ class SearchRequest:
     now: datetime | None = None
     near: tuple[float, float] | None = None
     radius: int | None = None
+    # Staff's vocabulary additions, expanded at query time (search/additions.py).
+    additions: Additions = field(default_factory=Additions)
 
 
 @dataclass(frozen=True)

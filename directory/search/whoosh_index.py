@@ -383,7 +383,7 @@ class WhooshIndex:
             allowed = self._allowed(searcher, sets, request.filters)
             if narrow is not None:
                 allowed = narrow if allowed is None else allowed & narrow
-            plan = self._plan(searcher, request.text, allowed, hidden)
+            plan = self._plan(searcher, request.text, allowed, request.additions, hidden)
             if has_text:
                 text_query = plan.query
                 matched = frozenset(searcher.docs_for_query(text_query)) & sets.live
@@ -438,7 +438,8 @@ class WhooshIndex:
                               facets=facets, suggestion=plan.suggestion, highlights=highlights,
                               distances=distances, typos=plan.typos)
 
-    def _plan(self, searcher, text: str, allowed, hidden=frozenset()) -> query.Plan:
+    def _plan(self, searcher, text: str, allowed, additions=query.NO_ADDITIONS,
+              hidden=frozenset()) -> query.Plan:
         if self.analyzer_name == "plain":
             return query.plain_plan(text)
         reader = searcher.reader()
@@ -452,7 +453,7 @@ class WhooshIndex:
                                   stop_after=query.HANDFUL, mask=set(hidden) or None)
             return min(len(found), query.HANDFUL)
 
-        planned = query.plan(reader, text, count)
+        planned = query.plan(reader, text, count, additions)
         planned.query = query.prune(planned.query, reader)
         return planned
 

@@ -130,6 +130,7 @@ PAGES = {
     "results": ("/?q=tempe&district=blimbing", "#cards .card"),
     "business": ("/b/keripik-tempe-bu-sri", ".leaflet-marker-icon"),
     "map": ("/?q=tempe&view=peta", ".leaflet-marker-icon"),
+    "statistik": ("/statistik", "#table-category table"),
 }
 
 
