@@ -175,9 +175,8 @@ def _goods(caption: str) -> dict:
     """Products: vocabulary entries named in the caption; category: the one whose example
     products and labels the caption names most."""
     from ..search import vocabulary
-    from ..search.tokens import words
-
     from ..search.places import place_words
+    from ..search.tokens import words
 
     # A run of words the vocabulary knows, places and describing words aside, is a product:
     # "keripik tempe renyah dari Sanan" -> "keripik tempe".
