@@ -434,7 +434,10 @@ class WhooshIndex:
         else:
             inner = searcher.collector(limit=limit, sortedby=sortedby)
         remaining = getattr(self, "_deadline", 0) - time.monotonic()
-        timed = _Deadline(inner, max(remaining, MIN_TIME_SLICE), stop_after)
+        # A page is filled even past the budget: "862 found" over an empty page is a wrong
+        # answer (seen on a loaded machine), and `limit` more hits cost little.
+        timed = _Deadline(inner, max(remaining, MIN_TIME_SLICE), stop_after,
+                          minimum=0 if stop_after else (limit or 0))
         top = collectors.FilterCollector(timed, allow=filter) if filter is not None else timed
         try:
             searcher.search_with_collector(text_query, top)
@@ -468,14 +471,16 @@ class _Deadline(collectors.WrappingCollector):
     request cost more than the clock reads on a loaded machine (measured with cProfile).
     """
 
-    def __init__(self, child, timelimit: float, stop_after: int | None = None):
+    def __init__(self, child, timelimit: float, stop_after: int | None = None,
+                 minimum: int = 0):
         super().__init__(child)
         self.end = time.monotonic() + timelimit
         self.stop_after = stop_after
+        self.minimum = minimum  # hits collected before the clock may stop the search
         self.collected = 0
 
     def collect(self, sub_docnum):
-        if time.monotonic() > self.end:
+        if self.collected >= self.minimum and time.monotonic() > self.end:
             raise TimeLimit
         self.child.collect(sub_docnum)
         self.collected += 1
