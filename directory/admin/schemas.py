@@ -18,6 +18,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from ..importers import commerce
 from ..importers import fields as normalise
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
 from ..schemas import PageArgs, PageSchema
@@ -68,6 +69,25 @@ class OptionalText(fields.String):
         return text or None
 
 
+class OrderLinks(fields.List):
+    """Order links in: https URLs of known platforms (or one `a; b` text). Out: the URLs."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.String(), allow_none=True,
+                         validate=validate.Length(max=commerce.MAX_ORDER_LINKS), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        urls = value.split(";") if isinstance(value, str) else value
+        urls = super()._deserialize(urls, attr, data, **kwargs)
+        try:
+            return commerce.order_links(urls) or None
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else [link["url"] for link in value]
+
+
 class StaffSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -116,10 +136,24 @@ class StaffBusinessSchema(StaffSchema):
     # The upper bound is this year when the value is checked (see _established).
     established = fields.Integer(allow_none=True, validate=validate.Range(min=1800))
     fictional = fields.Boolean()
+    price_range = Normalised(commerce.price_range, metadata={
+        "description": "Rupiah, one price or a range: 'Rp10.000 - Rp35.000', '15rb-40rb'; "
+                       "answered as 'Rp10.000–Rp35.000'"})
+    price_min = fields.Integer(dump_only=True)
+    price_max = fields.Integer(dump_only=True)
+    order_links = OrderLinks(metadata={
+        "description": "https links on GoFood, GrabFood, ShopeeFood, Shopee, Tokopedia, "
+                       "TikTok Shop, Lazada or Blibli"})
+    qris = fields.Boolean(allow_none=True, metadata={"description": "Takes QRIS; null: unknown"})
+    nib = Normalised(commerce.nib, metadata={"description": "13 digits"})
+    halal = Normalised(commerce.halal_certificate,
+                       metadata={"description": "BPJPH certificate number, ID + digits"})
+    pirt = Normalised(commerce.pirt, metadata={"description": "P-IRT number, 12 to 16 digits"})
     created_at = Timestamp(dump_only=True)
     updated_at = Timestamp(dump_only=True)
     deleted_at = Timestamp(dump_only=True)
     features = fields.List(fields.Nested(StaffFeatureSchema), dump_only=True)
+    photos = fields.List(fields.Nested("StaffPhotoSchema"), dump_only=True)
 
     @validates("established")
     def _established(self, value, **_):
@@ -148,7 +182,48 @@ class StaffBusinessSchema(StaffSchema):
             data["products"] = normalise.products_list(data["products"])
         if "name" in data:
             data["name"] = " ".join(data["name"].split())
+        if "price_range" in data:
+            data["price_min"], data["price_max"] = data.pop("price_range") or (None, None)
         return data
+
+
+class StaffPhotoSchema(StaffSchema):
+    """A photo as staff edit it: the words that go with it and its place in the gallery."""
+
+    id = fields.Integer(dump_only=True)
+    business = fields.Function(lambda p: p.business.slug, dump_only=True)
+    position = fields.Integer(dump_only=True, metadata={"description": "0 is shown first"})
+    caption = OptionalText(300)
+    alt = OptionalText(300, metadata={"description": "Alt text; the caption when blank"})
+    credit = OptionalText(200, metadata={"description": "Who took the photo"})
+    width = fields.Integer(dump_only=True)
+    height = fields.Integer(dump_only=True)
+    src = fields.Function(lambda p: f"/photos/{p.digest}-{p.widths[0]}.jpg", dump_only=True,
+                          metadata={"description": "The smallest JPEG, for a thumbnail"})
+    created_at = fields.DateTime(dump_only=True)
+
+
+class StaffPhotoPatchSchema(StaffPhotoSchema):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class PhotoUploadSchema(Schema):
+    file = Upload(required=True, metadata={"description": "JPEG, PNG, WebP or HEIC"})
+
+
+class PhotoFormSchema(Schema):
+    """The text fields sent with an upload (multipart form)."""
+
+    caption = OptionalText(300)
+    alt = OptionalText(300)
+    credit = OptionalText(200)
+
+
+class PhotoOrderSchema(StaffSchema):
+    photos = fields.List(fields.Integer(), required=True, validate=validate.Length(max=100),
+                         metadata={"description": "Every photo id of the business, in the new "
+                                                  "order"})
 
 
 class StaffBusinessPatchSchema(StaffBusinessSchema):

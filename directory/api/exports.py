@@ -5,7 +5,7 @@ import hashlib
 from flask import Response, current_app, request, stream_with_context
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from .. import dictionary, exports
+from .. import dictionary, exports, vocabulary_additions
 from ..http_cache import not_modified
 from ..schemas import BusinessSearchArgs
 from ..search import FILTERS
@@ -44,6 +44,19 @@ class FeatureRecordSchema(Schema):
     reach = fields.Integer(allow_none=True)
 
 
+class OrderLinkRecordSchema(Schema):
+    platform = fields.String()
+    url = fields.String()
+
+
+class PhotoRecordSchema(Schema):
+    url = fields.String()
+    width = fields.Integer()
+    height = fields.Integer()
+    alt = fields.String()
+    credit = fields.String(allow_none=True)
+
+
 class BusinessRecordSchema(Schema):
     """One business in businesses.json and businesses.ndjson."""
 
@@ -64,6 +77,15 @@ class BusinessRecordSchema(Schema):
     website = fields.String(allow_none=True)
     established = fields.Integer(allow_none=True)
     fictional = fields.Boolean()
+    price_min = fields.Integer(allow_none=True)
+    price_max = fields.Integer(allow_none=True)
+    price_range = fields.String(allow_none=True)
+    order_links = fields.List(fields.Nested(OrderLinkRecordSchema))
+    qris = fields.Boolean(allow_none=True)
+    nib = fields.String(allow_none=True)
+    halal = fields.String(allow_none=True)
+    pirt = fields.String(allow_none=True)
+    photos = fields.List(fields.Nested(PhotoRecordSchema))
     created_at = Timestamp()
     updated_at = Timestamp()
     url = fields.String()
@@ -101,9 +123,24 @@ class DictionaryExportSchema(Schema):
                           attribute="fields")
 
 
+class VocabularyAdditionSchema(Schema):
+    kind = fields.String(metadata={"description": "group or narrower"})
+    broader = fields.String(allow_none=True)
+    entries = fields.List(fields.String())
+    text = fields.String()
+    created_at = fields.DateTime()
+
+
+class SearchVocabularySchema(Schema):
+    id = fields.String()
+    en = fields.String()
+    additions = fields.List(fields.Nested(VocabularyAdditionSchema))
+
+
 class DictionarySchema(ExportMetaSchema):
     csv = fields.Dict(keys=fields.String(), values=fields.String())
     exports = fields.List(fields.Nested(DictionaryExportSchema))
+    search_vocabulary = fields.Nested(SearchVocabularySchema)
 
 
 TEXT = {"type": "string"}
@@ -182,4 +219,4 @@ def export_businesses_json(q, **filters):
 @blp.response(200, DictionarySchema)
 def export_dictionary():
     """Describe every exported field (type, meaning in Indonesian and English), licence, source."""
-    return dictionary.dictionary(current_app.config)
+    return dictionary.dictionary(current_app.config, vocabulary_additions.listing())

@@ -18,6 +18,10 @@ COLUMNS = (
     "featured_on", "rubric", "slug", "name", "owner", "category", "district", "kelurahan",
     "address", "products", "description", "instagram", "whatsapp", "website", "post_url",
     "reach", "established", "fictional",
+    # How to buy (optional; DATA-FORMAT.md "More about a business").
+    "price_range", "order_links", "qris", "nib", "halal", "pirt",
+    # File names inside a .zip import, separated by ";".
+    "photos",
 )
 REQUIRED = ("featured_on", "rubric", "name", "category", "district", "kelurahan")
 # Headers of spreadsheets set to Indonesian (DATA-FORMAT.md), plus the obvious ones.
@@ -26,6 +30,8 @@ ALIASES = {
     "pemilik": "owner", "kategori": "category", "kecamatan": "district", "alamat": "address",
     "produk": "products", "deskripsi": "description", "tahun_berdiri": "established",
     "tautan_posting": "post_url", "jangkauan": "reach", "fiktif": "fictional",
+    "kisaran_harga": "price_range", "harga": "price_range", "tautan_pesan": "order_links",
+    "sertifikat_halal": "halal", "foto": "photos",
 }
 FEATURE_KEYS = ("featured_on", "rubric", "post_url", "reach")
 INDONESIAN = {canonical: alias for alias, canonical in reversed(ALIASES.items())}

@@ -9,7 +9,7 @@ from datetime import date
 from functools import cache
 
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
-from . import fields
+from . import commerce, fields
 from .messages import Invalid, Message, Note
 from .readers import RawRow
 
@@ -40,6 +40,14 @@ class ImportRow:
     established: int | None = None
     fictional: bool = False
     slug_column: str = "slug"  # the slug's header as the file wrote it, for reports
+    # Optional "more about a business" columns: a blank cell changes nothing stored.
+    price: tuple[int, int] | None = None
+    order_links: tuple[dict, ...] | None = None
+    qris: bool | None = None
+    nib: str | None = None
+    halal: str | None = None
+    pirt: str | None = None
+    photos: tuple[str, ...] = ()  # file names inside a .zip import
 
     def details(self) -> dict:
         """Return the business fields this row gives (the latest row's win)."""
@@ -49,7 +57,17 @@ class ImportRow:
             "products": list(self.products), "description": self.description,
             "instagram": self.instagram, "whatsapp": self.whatsapp, "website": self.website,
             "established": self.established, "fictional": self.fictional,
+            **self.commerce(),
         }
+
+    def commerce(self) -> dict:
+        """Return the optional buying and legal fields this row gives (blank ones left out)."""
+        given = {"qris": self.qris, "nib": self.nib, "halal": self.halal, "pirt": self.pirt}
+        if self.price is not None:
+            given.update(price_min=self.price[0], price_max=self.price[1])
+        if self.order_links is not None:
+            given["order_links"] = [dict(link) for link in self.order_links]
+        return {k: v for k, v in given.items() if v is not None}
 
 
 @cache
@@ -100,7 +118,11 @@ OPTIONAL = {
     "instagram": fields.instagram_handle, "whatsapp": fields.whatsapp_number,
     "website": fields.website_url, "post_url": fields.post_url,
     "reach": fields.whole_number, "established": fields.year, "fictional": fields.boolean,
+    "price_range": commerce.price_range, "order_links": commerce.order_links,
+    "qris": fields.boolean, "nib": commerce.nib, "halal": commerce.halal_certificate,
+    "pirt": commerce.pirt,
 }
+LISTS = ("products", "order_links", "photos")  # a JSON list is accepted for these
 
 
 def validate(raw: RawRow) -> tuple[ImportRow | None, list[RowError]]:
@@ -120,7 +142,7 @@ def validate(raw: RawRow) -> tuple[ImportRow | None, list[RowError]]:
         if marker in values:
             errors.append(RowError(raw.line, "row", values[marker]))
     for column, value in values.items():
-        if column not in ("products", "__error__", "__extra__") and not isinstance(value, str):
+        if column not in (*LISTS, "__error__", "__extra__") and not isinstance(value, str):
             fail(column, "not_text")
         elif "\x00" in str(value):  # PostgreSQL's text cannot store it; no name needs it
             fail(column, "nul")
@@ -169,6 +191,8 @@ def validate(raw: RawRow) -> tuple[ImportRow | None, list[RowError]]:
         fail("slug", "slug_underivable")
     clean.update(name=name, slug=slug)
     clean["products"] = tuple(fields.products_list(values.get("products", "")))
+    if values.get("photos"):
+        clean["photos"] = tuple(fields.products_list(values["photos"]))
 
     for column, parse in OPTIONAL.items():
         value = values.get(column)
@@ -184,4 +208,8 @@ def validate(raw: RawRow) -> tuple[ImportRow | None, list[RowError]]:
                 refuse(column, error)
     if errors:
         return None, errors
+    if "price_range" in clean:
+        clean["price"] = clean.pop("price_range")
+    if "order_links" in clean:
+        clean["order_links"] = tuple(clean["order_links"])
     return ImportRow(line=raw.line, slug_column=raw.header("slug"), **clean), []

@@ -6,9 +6,14 @@ Only requests, ids, totals and facet counts cross it: rows come from the databas
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .additions import Additions
+
 # Filter and facet names, shared by the index and the API.
-FACETS = ("category", "district", "rubric", "year")
-FILTERS = ("category", "district", "kelurahan", "rubric", "year")
+FACETS = ("category", "district", "rubric", "year", "price", "halal", "qris")
+FILTERS = ("category", "district", "kelurahan", "rubric", "year", "price", "halal", "qris",
+           "price_max")
+# Filters on a number: filter name -> the numeric field its one value is an upper bound of.
+RANGE_FILTERS = {"price_max": "price_min"}
 SORTS = ("relevance", "newest", "name")
 
 
@@ -20,6 +25,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # Staff's vocabulary additions, expanded at query time (search/additions.py).
+    additions: Additions = field(default_factory=Additions)
 
 
 @dataclass(frozen=True)
