@@ -52,6 +52,9 @@ CATALOGUE = {
     "year": ("'{value}' is not a plausible year", "'{value}' bukan tahun yang masuk akal"),
     "boolean": ("'{value}' is not true or false", "'{value}' bukan ya atau tidak"),
     "invalid": ("'{value}' is not valid: {detail}", "'{value}' tidak sah: {detail}"),
+    "photo_missing": ("'{value}' is not in the zip", "'{value}' tidak ada di dalam berkas .zip"),
+    "photo_refused": ("'{value}' is not a usable photo: {detail}",
+                      "'{value}' bukan foto yang bisa dipakai: {detail}"),
     "deleted": ("'{value}' was deleted by staff; restore it first",
                 "'{value}' sudah dihapus staf; pulihkan dulu"),
     # whole rows
@@ -70,6 +73,9 @@ CATALOGUE = {
                  "Excel): periksa nama beraksen, atau lain kali simpan sebagai \"CSV UTF-8\""),
     "products_commas": ("'{value}' is read as one product: products are separated by ';'",
                         "'{value}' dibaca sebagai satu produk: pisahkan produk dengan ';'"),
+    "photos_outside_zip": ("column 'photos' was ignored: photos come in a .zip with the sheet",
+                           "kolom 'foto' diabaikan: foto dikirim dalam berkas .zip bersama "
+                           "spreadsheet"),
     "duplicate_row": ("repeats line {first}: the same business, rubric and date",
                       "mengulang baris {first}: usaha, rubrik dan tanggal yang sama"),
 }
