@@ -357,3 +357,18 @@ def test_photos_column_in_a_plain_sheet_is_a_warning(empty_app):
         report = services.import_bytes(SHEET.encode(), "a.csv")
         assert report.errors == [] and report.new_businesses == 2
         assert any("photos" in str(w) and "zip" in str(w) for w in report.warnings)
+
+
+def test_openapi_documents_the_photo_routes_and_the_new_fields(client):
+    spec = client.get("/api/openapi.json").json
+    upload = spec["paths"]["/api/v1/admin/businesses/{slug}/photos"]["post"]
+    assert "multipart/form-data" in upload["requestBody"]["content"]
+    assert {"413", "415"} <= set(upload["responses"])
+    assert "/api/v1/admin/photos/{photo_id}" in spec["paths"]
+    assert "/api/v1/admin/businesses/{slug}/photos/order" in spec["paths"]
+    schemas = spec["components"]["schemas"]
+    summary = schemas["BusinessSummary"]["properties"]
+    assert {"price_range", "order_links", "qris", "halal_certified", "photo"} <= set(summary)
+    assert {"nib", "halal", "pirt", "photos"} <= set(schemas["BusinessDetail"]["properties"])
+    names = {p["name"] for p in spec["paths"]["/api/v1/businesses"]["get"]["parameters"]}
+    assert {"price", "price_max", "halal", "qris"} <= names
