@@ -12,6 +12,7 @@
     "feature.delete": "tampilan dihapus", "import": "impor berkas", "reindex": "bangun ulang indeks",
     "photo.create": "foto ditambah", "photo.update": "foto diubah", "photo.reorder": "urutan foto diubah",
     "photo.delete": "foto dihapus",
+    "vocabulary.create": "kosakata ditambah", "vocabulary.delete": "kosakata dihapus",
   };
   const COUNTS = [
     ["rows", "Baris dibaca"], ["new_businesses", "Usaha baru"], ["new_features", "Tampilan baru"],
@@ -500,7 +501,7 @@
   }
 
   // For the page's other sections (staff-searches.js): the same calls and DOM helper.
-  window.Staff = { call, el, say };
+  window.Staff = { call, el, say, waktuWIB };
 
   document.addEventListener("DOMContentLoaded", () => {
     $("token-form").addEventListener("submit", (event) => {
