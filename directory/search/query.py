@@ -98,7 +98,7 @@ def plan(reader, text: str, count: Callable[[Q.Query], int],
     for w in words + place_words:
         result.terms |= {w.term, *map(normalize, w.typos)}
         result.terms |= {term for entry, _ in w.related for term in entry}
-        result.exact |= {*w.surface, *w.typos}
+        result.exact |= {*_exact_words(w), *w.typos}
     if strict < HANDFUL:
         result.suggestion = _suggestion(reader, text, words, strict, count, additions)
     return result
@@ -142,9 +142,10 @@ def _clause(w: Word) -> Q.Query:
     if w.street:
         subs.append(Q.Term("address", w.term, boost=ADDRESS_WEIGHT))
     for f, b in EXACT_FIELDS.items():
-        exact = [Q.Term(f, s) for s in w.surface]
-        subs.append(exact[0].with_boost(b * EXACT_WEIGHT) if len(exact) == 1
-                    else Q.And(exact, boost=b * EXACT_WEIGHT))
+        exact = [Q.Term(f, s) for s in _exact_words(w)]
+        if exact:
+            subs.append(exact[0].with_boost(b * EXACT_WEIGHT) if len(exact) == 1
+                        else Q.And(exact, boost=b * EXACT_WEIGHT))
     for typo in w.typos:
         subs += [Q.Term(f, normalize(typo), boost=b * TYPO_WEIGHT) for f, b in FIELDS.items()]
     for entry in _narrower().get(w.term, ()):
@@ -154,6 +155,12 @@ def _clause(w: Word) -> Q.Query:
         subs.append(Q.And([Or([Q.Term(f, term, boost=b * weight)
                                  for f, b in FIELDS.items()]) for term in entry]))
     return Or(subs)
+
+
+def _exact_words(w: Word) -> tuple[str, ...]:
+    """Return the plain words to match as typed; none for "oleh oleh", which the exact
+    fields hold as "oleh" twice: it would find the "oleh" of "dijahit oleh perajin"."""
+    return w.surface if len(set(w.surface)) == len(w.surface) else ()
 
 
 def prune(query: Q.Query, reader) -> Q.Query:
