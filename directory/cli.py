@@ -117,6 +117,8 @@ def cleanup_photos_command(grace: float | None):
 
 
 def init_app(app) -> None:
+    from .instagram.cli import import_instagram_command
+
     for command in (init_db_command, seed_command, import_command, reindex_command,
-                    cleanup_photos_command):
+                    import_instagram_command, cleanup_photos_command):
         app.cli.add_command(command)

@@ -13,6 +13,8 @@
     "photo.create": "foto ditambah", "photo.update": "foto diubah", "photo.reorder": "urutan foto diubah",
     "photo.delete": "foto dihapus",
     "vocabulary.create": "kosakata ditambah", "vocabulary.delete": "kosakata dihapus",
+    "instagram.draft": "draf Instagram dibuat", "instagram.publish": "draf Instagram terbit",
+    "instagram.discard": "draf Instagram dibuang",
   };
   const COUNTS = [
     ["rows", "Baris dibaca"], ["new_businesses", "Usaha baru"], ["new_features", "Tampilan baru"],
@@ -501,7 +503,7 @@
   }
 
   // For the page's other sections (staff-searches.js): the same calls and DOM helper.
-  window.Staff = { call, el, say, waktuWIB };
+  window.Staff = { call, el, say, waktuWIB, tanggal, ApiFailure };
 
   document.addEventListener("DOMContentLoaded", () => {
     $("token-form").addEventListener("submit", (event) => {

@@ -21,6 +21,8 @@ def make_app(tmp_path: Path, **config):
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
         "PHOTO_DIR": str(tmp_path / "photos"),
+        # The query log's tests flush by hand; no timer writes after a test is over.
+        "QUERY_LOG_FLUSH_SECONDS": 3600,
         **config,
     })
     with app.app_context():
@@ -63,6 +65,7 @@ def _app_from(template: Path, tmp_path: Path):
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
         "PHOTO_DIR": str(tmp_path / "photos"),
+        "QUERY_LOG_FLUSH_SECONDS": 3600,
     })
 
 
