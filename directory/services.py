@@ -6,11 +6,10 @@ leaves no ghost document.
 
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
-from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import extract, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from .importers import ImportReport, run_import
 from .models import Business, Category, Feature, Kecamatan, Kelurahan, Rubric, db
@@ -37,8 +36,11 @@ def businesses_by_ids(ids: list[int]) -> list[Business]:
     """Return the live businesses with these ids, in the order given."""
     if not ids:
         return []
+    # The card shows category, kelurahan and kecamatan: loaded with the rows, not one
+    # query each (measured: ~130 lazy loads per 27 searches at 2k businesses).
     statement = live_businesses().where(Business.id.in_(ids)).options(
-        selectinload(Business.features))
+        selectinload(Business.features), joinedload(Business.category),
+        joinedload(Business.kelurahan).joinedload(Kelurahan.kecamatan))
     found = {b.id: b for b in db.session.scalars(statement)}
     return [found[i] for i in ids if i in found]
 
@@ -212,8 +214,4 @@ def features_timeline(rubric_slugs: list[str], years: list[int], page: int,
 
 def matching_ids(request: SearchRequest) -> list[int]:
     """Return the ids of every business that matches `request`, ascending (for exports)."""
-    index = get_index()
-    first = index.search(replace(request, page=1, per_page=1))
-    if not first.total:
-        return []
-    return sorted(index.search(replace(request, page=1, per_page=first.total)).ids)
+    return get_index().ids(request)

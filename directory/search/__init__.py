@@ -5,12 +5,12 @@ Views and services call `get_index()`; nothing outside this package imports Whoo
 
 from flask import current_app
 
-from .base import FACETS, FILTERS, SORTS, IndexBusy, SearchPage, SearchRequest
+from .base import FACETS, FILTERS, SORTS, IndexBusy, SearchIndex, SearchPage, SearchRequest
 from .releases import BuildRunning
 from .whoosh_index import WhooshIndex
 
-__all__ = ["FACETS", "FILTERS", "SORTS", "BuildRunning", "IndexBusy", "SearchPage",
-           "SearchRequest",
+__all__ = ["FACETS", "FILTERS", "SORTS", "BuildRunning", "IndexBusy", "SearchIndex",
+           "SearchPage", "SearchRequest",
            "get_index", "init_app"]
 
 
@@ -22,5 +22,5 @@ def init_app(app) -> None:
     )
 
 
-def get_index() -> WhooshIndex:
+def get_index() -> SearchIndex:
     return current_app.extensions["search"]

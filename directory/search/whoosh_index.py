@@ -1,70 +1,26 @@
-"""Whoosh: schema, query building, facets and atomic rebuilds.
+"""The Whoosh index's lifecycle: releases, atomic rebuilds, writers, the current searcher.
 
 Layout on disk: `<root>/current` is a symlink to `releases/<release id>`. A rebuild writes a
 new release beside the live one and swaps the symlink with os.replace, so readers never see
-an empty or partial index. Never imports Flask.
+an empty or partial index. The schema is in schema.py, running a request in execution.py.
+Never imports Flask.
 """
 
-import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
-from whoosh import collectors, sorting
 from whoosh import index as whoosh_index
-from whoosh import query as Q
-from whoosh.analysis import RegexTokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.searching import TimeLimit
 
-from . import query
-from .analysis import analyzer, plain_analyzer
-from .base import FACETS, FILTERS, IndexBusy, SearchPage, SearchRequest
-from .facets import FacetSets
-from .highlight import business_highlights
+from . import execution
+from .base import IndexBusy, SearchPage, SearchRequest
 from .releases import GRACE_SECONDS, BuildLock, BuildRunning, Releases
+from .schema import build_schema, field_types
 from .suggest import complete
 
-log = logging.getLogger(__name__)
-
 SEARCH_TIME_LIMIT = 0.8  # seconds; a search running longer returns what it found so far
-MIN_TIME_SLICE = 0.02  # seconds each step of a search gets even when the budget is spent
-
-
-def build_schema(analyzer_name: str = "indonesian") -> Schema:
-    """Return the index schema; every field says why it is there."""
-    text = analyzer(analyzer_name)
-    plain = plain_analyzer()
-    lines = RegexTokenizer(r"[^\n]+")  # one term per line, case kept: completions
-    return Schema(
-        id=ID(stored=True, unique=True),  # Business.id: the only thing a hit returns
-        slug=ID(stored=True),  # for check-index reports
-        # Stemmed, variants folded: name > products > category > description > owner.
-        # Stored for highlights.
-        name=TEXT(analyzer=text, stored=True, phrase=False),
-        products=TEXT(analyzer=text, stored=True, phrase=False),  # one product per line
-        description=TEXT(analyzer=text, stored=True, phrase=False),  # the post's text
-        owner=TEXT(analyzer=text, phrase=False),
-        category_text=TEXT(analyzer=text, phrase=False),  # the category's labels, id + en
-        # The same words as typed (folded only): exact > stemmed, and the typo lexicon.
-        name_exact=TEXT(analyzer=plain, phrase=False),
-        products_exact=TEXT(analyzer=plain, phrase=False),
-        description_exact=TEXT(analyzer=plain, phrase=False),
-        # Place keys: kecamatan, kelurahan in every spelling, sentra ("rampalcelaket",
-        # "sanan"); a place named in the query ranks its businesses first.
-        place=KEYWORD(scorable=True),
-        complete_name=TEXT(analyzer=lines, phrase=False),  # "<key>\t<name>" per word-start
-        complete_product=TEXT(analyzer=lines, phrase=False),  # the same for products
-        category=ID(sortable=True),  # filter + facet (one value)
-        district=ID(sortable=True),  # kecamatan slug: filter + facet
-        kelurahan=ID(sortable=True),  # kelurahan slug: filter
-        rubric=KEYWORD(scorable=False),  # every rubric the business appeared in
-        year=KEYWORD(scorable=False),  # every year it was featured
-        latest_on=NUMERIC(sortable=True),  # ordinal of the latest appearance: "newest"
-        name_sort=ID(sortable=True),  # casefolded name: "name" sort
-    )
 
 
 class HeldWriter:
@@ -90,7 +46,7 @@ class WhooshIndex:
         self._local = threading.local()
         self._searcher = None
         self._searcher_release = None
-        self._facets = None  # (searcher, FacetSets) of the current searcher
+        self._state = None  # execution.SearcherState of the current searcher
         self.sweep()  # leftovers of a crashed build go at start
 
     # -- releases (directory/search/releases.py holds the files' protocol) ---------------
@@ -122,7 +78,7 @@ class WhooshIndex:
             return False
         _, ix = self._open()
         try:
-            return _field_types(ix.schema) == _field_types(self.schema)
+            return field_types(ix.schema) == field_types(self.schema)
         finally:
             ix.close()
 
@@ -287,7 +243,7 @@ class WhooshIndex:
                 return self._searcher
         if self._searcher is not None:
             self._searcher.close()
-            self._searcher = None
+            self._searcher, self._state = None, None  # its caches go with it
         try:
             release, ix = self._open()
         except (OSError, whoosh_index.EmptyIndexError):
@@ -308,95 +264,23 @@ class WhooshIndex:
             searcher = self._current_searcher()
             return {int(f["id"]): (f["slug"], f["name"]) for f in searcher.all_stored_fields()}
 
-    def _facet_sets(self, searcher) -> FacetSets:
-        if self._facets is None or self._facets[0] is not searcher:
-            self._facets = (searcher, FacetSets(searcher, FILTERS))
-        return self._facets[1]
+    def _current_state(self) -> execution.SearcherState:
+        searcher = self._current_searcher()
+        if self._state is None or self._state.searcher is not searcher:
+            self._state = execution.SearcherState(searcher, self.analyzer_name)
+        return self._state
 
     def search(self, request: SearchRequest) -> SearchPage:
         """Run `request`: the page's ids in order, the total, disjunctive facets, highlights."""
-        has_text = bool(request.text.strip())
+        # One time budget for the whole request, planning and the page.
+        deadline = time.monotonic() + self.time_limit
         with self._lock:
-            # One time budget for the whole request: planning and the page.
-            self._deadline = time.monotonic() + self.time_limit
-            searcher = self._current_searcher()
-            sets = self._facet_sets(searcher)
-            allowed = sets.allowed(request.filters)
-            plan = self._plan(searcher, request.text, allowed)
-            if has_text:
-                text_query = plan.query
-                matched = frozenset(searcher.docs_for_query(text_query)) & sets.live
-            else:
-                # Browsing: the filters are the query; nothing to score.
-                text_query = _filter_query(request.filters) or Q.Every()
-                matched = sets.live
-            hits, total = [], 0
-            if allowed is None or allowed:  # Whoosh reads an empty allow-set as "allow all"
-                results = self._collect(
-                    searcher, text_query, limit=request.page * request.per_page,
-                    filter=set(allowed) if allowed is not None and has_text else None,
-                    sortedby=_sort_facet(request.sort, has_text),
-                )
-                # Counted from the matched set: Whoosh's count ignores the filter here.
-                total = len(matched if allowed is None else matched & allowed)
-                start = (request.page - 1) * request.per_page
-                hits = list(results[start:start + request.per_page])
-            # A filtered facet counts over the query and every *other* filter, so the
-            # values a citizen could switch to keep their numbers.
-            facets = {}
-            for name in FACETS:
-                others = {k: v for k, v in request.filters.items() if k != name}
-                scope = sets.allowed(others)
-                facets[name] = sets.counts(name, matched if scope is None else matched & scope)
-            highlights = {}
-            if has_text:
-                highlights = {
-                    int(hit["id"]): business_highlights(hit, plan.terms, plan.exact,
-                                                        self.analyzer_name)
-                    for hit in hits
-                }
-            return SearchPage(ids=[int(hit["id"]) for hit in hits], total=total,
-                              facets=facets, suggestion=plan.suggestion, highlights=highlights)
+            return execution.search(self._current_state(), request, deadline)
 
-    def _plan(self, searcher, text: str, allowed) -> query.Plan:
-        if self.analyzer_name == "plain":
-            return query.plain_plan(text)
-        reader = searcher.reader()
-
-        def count(candidate) -> int:
-            """Return how many documents match, counting no further than HANDFUL."""
-            if allowed is not None and not allowed:
-                return 0
-            found = self._collect(searcher, query.prune(candidate, reader), limit=None,
-                                  filter=set(allowed) if allowed is not None else None,
-                                  stop_after=query.HANDFUL)
-            return min(len(found), query.HANDFUL)
-
-        planned = query.plan(reader, text, count)
-        planned.query = query.prune(planned.query, reader)
-        return planned
-
-    def _collect(self, searcher, text_query, limit, filter=None, sortedby=None,
-                 stop_after=None):
-        """Run a search that stops at the request's time budget with what it found so far.
-
-        With `stop_after`, unscored, it stops once it has found that many documents.
-        """
-        if stop_after:
-            inner = collectors.UnsortedCollector()
-        else:
-            inner = searcher.collector(limit=limit, sortedby=sortedby)
-        remaining = getattr(self, "_deadline", 0) - time.monotonic()
-        timed = _Deadline(inner, max(remaining, MIN_TIME_SLICE), stop_after)
-        top = collectors.FilterCollector(timed, allow=filter) if filter is not None else timed
-        try:
-            searcher.search_with_collector(text_query, top)
-        except _Enough:
-            pass
-        except TimeLimit:
-            log.warning("search stopped at its time limit (%.1f s); answering with the hits "
-                        "found so far", self.time_limit)
-        return top.results()
+    def ids(self, request: SearchRequest) -> list[int]:
+        """Return the ids of every business matching `request`, ascending (exports)."""
+        with self._lock:
+            return execution.ids(self._current_state(), request)
 
     def suggest(self, text: str, limit: int = 10) -> list[dict]:
         """Return up to `limit` completions of `text` ({"text", "kind"})."""
@@ -408,32 +292,7 @@ class WhooshIndex:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
-
-
-class _Enough(Exception):
-    """Raised by _Deadline once it has collected `stop_after` documents."""
-
-
-class _Deadline(collectors.WrappingCollector):
-    """A time limit that also holds when a filter wraps it (checked on every hit).
-
-    Reads the clock instead of starting a timer thread per search: three thread starts a
-    request cost more than the clock reads on a loaded machine (measured with cProfile).
-    """
-
-    def __init__(self, child, timelimit: float, stop_after: int | None = None):
-        super().__init__(child)
-        self.end = time.monotonic() + timelimit
-        self.stop_after = stop_after
-        self.collected = 0
-
-    def collect(self, sub_docnum):
-        if time.monotonic() > self.end:
-            raise TimeLimit
-        self.child.collect(sub_docnum)
-        self.collected += 1
-        if self.stop_after and self.collected >= self.stop_after:
-            raise _Enough
+                self._state = None
 
 
 def _each(write, items: Iterable[dict]) -> int:
@@ -442,27 +301,3 @@ def _each(write, items: Iterable[dict]) -> int:
         write(**item)
         count += 1
     return count
-
-
-def _field_types(schema) -> list[tuple[str, str]]:
-    # Whoosh compares analyzers by identity, so compare what an upgrade changes: the fields.
-    return sorted((name, type(field).__name__) for name, field in schema.items())
-
-
-def _filter_query(filters) -> Q.Query | None:
-    clauses = [
-        Q.Or([Q.Term(name, value) for value in values])
-        for name, values in filters.items()
-        if values
-    ]
-    return Q.And(clauses) if clauses else None
-
-
-def _sort_facet(sort: str, has_text: bool):
-    if sort == "name":
-        return sorting.FieldFacet("name_sort")
-    if sort == "newest" or (sort == "relevance" and not has_text):
-        return sorting.MultiFacet([
-            sorting.FieldFacet("latest_on", reverse=True), sorting.FieldFacet("name_sort")
-        ])
-    return None
