@@ -176,7 +176,8 @@ def search(state: SearcherState, request: SearchRequest, deadline: float) -> Sea
                                                                  state.analyzer_name)
                       for fields in stored}
     page = SearchPage(ids=[int(fields[ID_FIELD]) for fields in stored], total=total,
-                      facets=facets, suggestion=plan.suggestion, highlights=highlights)
+                      facets=facets, suggestion=plan.suggestion, highlights=highlights,
+                      typos=plan.typos)
     if complete:  # a page cut short by the deadline is not worth keeping
         state.remember(key, page)
     return page
