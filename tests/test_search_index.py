@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from directory import services
 from directory.models import Business, db
-from directory.search import SearchRequest
+from directory.search import SearchRequest, get_index
 from directory.search.releases import BUILDING
 from directory.search.whoosh_index import WhooshIndex
 
@@ -82,3 +82,15 @@ def test_search_on_a_fresh_directory_creates_an_empty_index(tmp_path):
     index = WhooshIndex(str(tmp_path / "nothing-yet"))
     page = index.search(SearchRequest(text="apa saja"))
     assert (page.ids, page.total) == ([], 0)
+
+
+def test_a_parallel_rebuild_finds_what_a_one_writer_rebuild_finds(app):
+    requests = [SearchRequest(text=t, per_page=50) for t in ("kripik", "batik", "kopi", "bakos")]
+    with app.app_context():
+        index = get_index()
+        services.reindex()
+        single = [index.search(r) for r in requests]
+        assert services.reindex(procs=2) == len(database_ids())
+        parallel = [index.search(r) for r in requests]
+    for one, two in zip(single, parallel, strict=True):
+        assert (one.total, one.facets, set(one.ids)) == (two.total, two.facets, set(two.ids))

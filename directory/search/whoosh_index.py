@@ -102,12 +102,15 @@ class WhooshIndex:
     def rebuild(
         self, documents: Iterable[dict], progress: Callable[[int], None] | None = None,
         replay: Callable[[set[int]], None] | None = None, lock: BuildLock | None = None,
+        procs: int = 1,
     ) -> int:
         """Write every document into a new release, switch to it atomically, then replay.
 
         Writes that land meanwhile are journaled by `note_changed`; after the switch their
         ids go to `replay` (which re-reads them from the database). Raises BuildRunning when
         another build holds the lock; pass `lock` when the caller already holds it.
+        `procs` > 1 analyses and writes in that many processes (one segment each): only
+        from a single-threaded process such as the CLI, since it forks.
         """
         own_lock = lock is None
         lock = lock or self.releases.lock()
@@ -117,7 +120,7 @@ class WhooshIndex:
             release = self.releases.start()
             self.releases.sweep(own=release)
             try:
-                count = self._build(release, documents, progress)
+                count = self._build(release, documents, progress, procs)
             except BaseException:
                 self.releases.abandon(release)
                 raise
@@ -131,10 +134,14 @@ class WhooshIndex:
                 lock.release()
         return count
 
-    def _build(self, release: str, documents: Iterable[dict], progress) -> int:
+    def _build(self, release: str, documents: Iterable[dict], progress, procs: int = 1) -> int:
         ix = whoosh_index.create_in(self.releases.path(release), self.schema)
         count = 0
-        with ix.writer(limitmb=128) as writer:
+        # Several processes each write a segment, kept as they are (no merge at the end):
+        # analysis (stemming) is most of a build and runs on every core. This process
+        # meanwhile reads the database and makes the documents.
+        options = {"procs": procs, "multisegment": True, "batchsize": 500} if procs > 1 else {}
+        with ix.writer(limitmb=128, **options) as writer:
             for document in documents:
                 writer.add_document(**document)
                 count += 1
