@@ -88,6 +88,8 @@ class SearcherState:
             return self.term(q.fieldname, q.text)
         if isinstance(q, Q.AndMaybe):  # the optional part ranks, never matches
             return self._match(q.a)
+        if isinstance(q, Q.ConstantScoreQuery):
+            return self._match(q.child)
         if isinstance(q, Q.And):
             found = None
             for sub in q.subqueries:

@@ -5,7 +5,8 @@ businesses: ~90 % of a search's time). The same sums are computed here with nump
 arrays cached per searcher: each term's document numbers and BM25F scores, read once, and
 each field's lengths. A query tree combines them as Whoosh's matchers do: a Term scores
 bm25 x its boost; Or and And add their parts' scores (x their boost); AndMaybe adds the
-optional part's score where it matches. Ties go to the lower document number, as in
+optional part's score where it matches; ConstantScoreQuery gives its score where its child
+matches. Ties go to the lower document number, as in
 Whoosh's top collector. `Unsupported` means: let Whoosh rank this one.
 """
 
@@ -71,6 +72,9 @@ class Ranker:
             docnums, scores = self._term(q.fieldname, q.text)
             into[docnums] += scores * (boost * q.boost) if boost * q.boost != 1.0 else scores
             return
+        if isinstance(q, Q.ConstantScoreQuery):  # its score wherever its child matches
+            into += np.where(self._mask(q.child), q.score * boost, 0.0)
+            return
         if isinstance(q, Q.AndMaybe):  # the optional part adds where it matches
             self._add(q.a, into, boost)
             self._add(q.b, into, boost)
@@ -97,6 +101,8 @@ class Ranker:
             return found
         if isinstance(q, Q.AndMaybe):
             return self._mask(q.a)
+        if isinstance(q, Q.ConstantScoreQuery):
+            return self._mask(q.child)
         if isinstance(q, (Q.And, Q.Or)) and q.subqueries:
             masks = [self._mask(sub) for sub in q.subqueries]
             combine = np.logical_and if isinstance(q, Q.And) else np.logical_or
