@@ -33,7 +33,7 @@ def live_businesses():
 def get_business(slug: str) -> Business | None:
     """Return the public business with `slug`, its features loaded, or None."""
     statement = live_businesses().where(Business.slug == slug).options(
-        selectinload(Business.features))
+        selectinload(Business.features), selectinload(Business.photos))
     return db.session.scalars(statement).first()
 
 
@@ -44,7 +44,8 @@ def businesses_by_ids(ids: list[int]) -> list[Business]:
     # The card shows category, kelurahan and kecamatan: loaded with the rows, not one
     # query each (measured: ~130 lazy loads per 27 searches at 2k businesses).
     statement = live_businesses().where(Business.id.in_(ids)).options(
-        selectinload(Business.features), joinedload(Business.category),
+        selectinload(Business.features), selectinload(Business.photos),
+        joinedload(Business.category),
         joinedload(Business.kelurahan).joinedload(Kelurahan.kecamatan))
     found = {b.id: b for b in db.session.scalars(statement)}
     return [found[i] for i in ids if i in found]
@@ -238,7 +239,8 @@ def features_timeline(rubric_slugs: list[str], years: list[int], page: int,
         statement = statement.where(extract("year", Feature.featured_on).in_(years))
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     rows = db.session.scalars(
-        statement.options(selectinload(Feature.business).selectinload(Business.features))
+        statement.options(selectinload(Feature.business).selectinload(Business.features),
+                          selectinload(Feature.business).selectinload(Business.photos))
         .order_by(Feature.featured_on.desc(), Feature.id.desc())
         .limit(per_page).offset((page - 1) * per_page))
     return list(rows), total

@@ -18,7 +18,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import TimeLimit
 
 from . import query
-from .base import FACETS, FILTERS, SearchPage, SearchRequest
+from .base import FACETS, FILTERS, RANGE_FILTERS, SearchPage, SearchRequest
 from .bitmaps import contains, from_docnums, membership, to_docnums
 from .facets import FacetSets
 from .highlight import business_highlights
@@ -39,7 +39,7 @@ class SearcherState:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.analyzer_name = analyzer_name
-        self.facets = FacetSets(searcher, FILTERS)
+        self.facets = FacetSets(searcher, [f for f in FILTERS if f not in RANGE_FILTERS])
         self._terms: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._results: OrderedDict[tuple, SearchPage] = OrderedDict()
         self._orders: dict[str, list[int]] = {}
@@ -106,6 +106,24 @@ class SearcherState:
         # Anything else (none is built today) is matched by Whoosh.
         return from_docnums(self.searcher.docs_for_query(q))
 
+    def allowed(self, filters) -> int | None:
+        """Return the documents passing every filter, term and range alike; None = all."""
+        allowed = self.facets.allowed({k: v for k, v in filters.items()
+                                       if k not in RANGE_FILTERS})
+        for name, field in RANGE_FILTERS.items():
+            if filters.get(name):
+                bound = int(filters[name][0])
+                key = ("<=", field, bound)
+                with self._lock:
+                    documents = self._terms.get(key)
+                if documents is None:
+                    found = self.searcher.docs_for_query(Q.NumericRange(field, None, bound))
+                    documents = from_docnums(found) & self.facets.live
+                    with self._lock:
+                        self._terms[key] = documents
+                allowed = documents if allowed is None else allowed & documents
+        return allowed
+
     def order(self, sort: str) -> list[int]:
         """Return every document number in the order of `sort` ("newest" or "name")."""
         with self._lock:
@@ -149,7 +167,7 @@ def search(state: SearcherState, request: SearchRequest, deadline: float) -> Sea
         return page
     has_text = bool(request.text.strip())
     sets = state.facets
-    allowed = sets.allowed(request.filters)
+    allowed = state.allowed(request.filters)
     plan = _plan(state, request.text, allowed)
     matched = state.matching(plan.query) if has_text else sets.live
     selected = matched if allowed is None else matched & allowed
@@ -170,7 +188,7 @@ def search(state: SearcherState, request: SearchRequest, deadline: float) -> Sea
     # citizen could switch to keep their numbers.
     facets = {}
     for name in FACETS:
-        scope = sets.allowed({k: v for k, v in request.filters.items() if k != name})
+        scope = state.allowed({k: v for k, v in request.filters.items() if k != name})
         facets[name] = sets.counts(name, matched if scope is None else matched & scope)
     highlights = {}
     if has_text:
@@ -187,7 +205,7 @@ def search(state: SearcherState, request: SearchRequest, deadline: float) -> Sea
 
 def ids(state: SearcherState, request: SearchRequest) -> list[int]:
     """Return the ids of every business matching `request`, ascending: no facets, no ranks."""
-    allowed = state.facets.allowed(request.filters)
+    allowed = state.allowed(request.filters)
     if request.text.strip():
         matched = state.matching(_plan(state, request.text, allowed).query)
     else:

@@ -44,6 +44,10 @@ def build_schema(analyzer_name: str = "indonesian") -> Schema:
         year=KEYWORD(scorable=False),  # every year it was featured
         latest_on=NUMERIC(sortable=True),  # ordinal of the latest appearance: "newest"
         name_sort=ID(sortable=True),  # casefolded name: "name" sort
+        price=ID(),  # band of the cheapest price (commerce.PRICE_BANDS): filter + facet
+        price_min=NUMERIC(),  # rupiah: the price_max filter (something this cheap or less)
+        halal=ID(),  # "1" with a halal certificate, else "0"
+        qris=ID(),  # "1" takes QRIS, "0" does not, absent when unknown
     )
 
 
