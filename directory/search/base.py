@@ -8,6 +8,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from .additions import Additions
+
 # Filter and facet names, shared by the index and the API.
 FACETS = ("category", "district", "rubric", "year", "price", "halal", "qris")
 FILTERS = ("category", "district", "kelurahan", "rubric", "year", "price", "halal", "qris",
@@ -25,6 +27,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # Staff's vocabulary additions, expanded at query time (search/additions.py).
+    additions: Additions = field(default_factory=Additions)
 
 
 @dataclass(frozen=True)

@@ -155,8 +155,9 @@ class SearcherState:
 
 def request_key(request: SearchRequest) -> tuple:
     filters = tuple(sorted((k, tuple(sorted(v))) for k, v in request.filters.items() if v))
+    # The staff's vocabulary additions change answers without changing the index.
     return (" ".join(request.text.split()).casefold(), filters, request.sort, request.page,
-            request.per_page)
+            request.per_page, request.additions)
 
 
 def search(state: SearcherState, request: SearchRequest, deadline: float) -> SearchPage:
@@ -168,7 +169,7 @@ def search(state: SearcherState, request: SearchRequest, deadline: float) -> Sea
     has_text = bool(request.text.strip())
     sets = state.facets
     allowed = state.allowed(request.filters)
-    plan = _plan(state, request.text, allowed)
+    plan = _plan(state, request.text, allowed, request.additions)
     matched = state.matching(plan.query) if has_text else sets.live
     selected = matched if allowed is None else matched & allowed
     total = selected.bit_count()
@@ -207,7 +208,7 @@ def ids(state: SearcherState, request: SearchRequest) -> list[int]:
     """Return the ids of every business matching `request`, ascending: no facets, no ranks."""
     allowed = state.allowed(request.filters)
     if request.text.strip():
-        matched = state.matching(_plan(state, request.text, allowed).query)
+        matched = state.matching(_plan(state, request.text, allowed, request.additions).query)
     else:
         matched = state.facets.live
     if allowed is not None:
@@ -215,7 +216,8 @@ def ids(state: SearcherState, request: SearchRequest) -> list[int]:
     return sorted(int(state.searcher.stored_fields(n)[ID_FIELD]) for n in to_docnums(matched))
 
 
-def _plan(state: SearcherState, text: str, allowed: int | None) -> query.Plan:
+def _plan(state: SearcherState, text: str, allowed: int | None,
+          additions=query.NO_ADDITIONS) -> query.Plan:
     if state.analyzer_name == "plain":
         return query.plain_plan(text)
 
@@ -226,7 +228,7 @@ def _plan(state: SearcherState, text: str, allowed: int | None) -> query.Plan:
             found &= allowed
         return min(found.bit_count(), query.HANDFUL)
 
-    planned = query.plan(state.reader, text, count)
+    planned = query.plan(state.reader, text, count, additions)
     planned.query = query.prune(planned.query, state.reader)
     return planned
 

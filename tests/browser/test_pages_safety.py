@@ -129,6 +129,7 @@ PAGES = {
     "home": ("/", "#latest .card"),
     "results": ("/?q=tempe&district=blimbing", "#cards .card"),
     "business": ("/b/keripik-tempe-bu-sri", ".timeline li"),
+    "statistik": ("/statistik", "#table-category table"),
 }
 
 
