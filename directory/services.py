@@ -15,9 +15,9 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from . import querylog, vocabulary_additions
-from .importers import ImportReport, run_import
+from .importers import ImportReport, PhotoSteps, run_import
 from .models import Business, Category, Feature, Kecamatan, Kelurahan, Rubric, db
-from .search import BuildRunning, SearchPage, SearchRequest, get_index
+from .search import BuildRunning, IndexUnavailable, SearchPage, SearchRequest, get_index
 from .search.documents import business_document
 
 INDEX_BATCH = 500
@@ -132,6 +132,16 @@ def index_businesses(ids: Iterable[int], procs: int = 1) -> None:
             pass  # someone else is rebuilding: it replays these ids after its switch
     # Before touching the live release: a rebuild running now replays these after its switch.
     index.note_changed(ids)
+    try:
+        _write_documents(index, ids)
+    except IndexUnavailable as error:
+        # The database holds the change; the rebuild from it (or its journal) brings it in.
+        from . import index_recovery  # here: index_recovery -> jobs -> services
+
+        index_recovery.recover(error)
+
+
+def _write_documents(index, ids: set[int]) -> None:
     live = set()
     # One writer for every batch: a commit per batch re-merges segments (measured: importing
     # 10,000 businesses took 59 s with a commit per batch of 500, 28 s with one commit).
@@ -199,7 +209,8 @@ def import_bytes(data: bytes, filename: str, dry_run: bool = False,
     `procs`: see `index_businesses` (the CLI passes 2 for a large file).
     """
     try:
-        report = run_import(data, filename, dry_run=dry_run, progress=progress)
+        report = run_import(data, filename, dry_run=dry_run, progress=progress,
+                            photo_steps=PHOTO_STEPS)
     except Exception:
         db.session.rollback()
         raise
@@ -211,6 +222,28 @@ def import_bytes(data: bytes, filename: str, dry_run: bool = False,
     db.session.commit()
     index_businesses(report.changed_ids, procs=procs)
     return report
+
+
+def _prepare_photo(data: bytes, name: str):
+    from . import gallery
+    from .errors import ApiError
+
+    try:
+        return gallery.prepare(data, name)
+    except ApiError as error:
+        raise ValueError(error.message) from error
+
+
+def _attach_photo(business: Business, prepared, dry_run: bool) -> bool:
+    from . import gallery
+
+    if dry_run:
+        return all(p.digest != prepared.digest for p in business.photos)
+    return gallery.add_prepared(business, prepared) is not None
+
+
+# A .zip import's photos go through the same pipeline as a staff upload.
+PHOTO_STEPS = PhotoSteps(prepare=_prepare_photo, attach=_attach_photo)
 
 
 def import_file(path: str | Path, dry_run: bool = False,

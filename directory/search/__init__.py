@@ -5,12 +5,22 @@ Views and services call `get_index()`; nothing outside this package imports Whoo
 
 from flask import current_app
 
-from .base import FACETS, FILTERS, SORTS, IndexBusy, SearchIndex, SearchPage, SearchRequest
+from .base import (
+    FACETS,
+    FILTERS,
+    SORTS,
+    IndexBusy,
+    IndexDiskFull,
+    IndexUnavailable,
+    SearchIndex,
+    SearchPage,
+    SearchRequest,
+)
 from .releases import BuildRunning
 from .whoosh_index import WhooshIndex
 
-__all__ = ["FACETS", "FILTERS", "SORTS", "BuildRunning", "IndexBusy", "SearchIndex",
-           "SearchPage", "SearchRequest",
+__all__ = ["FACETS", "FILTERS", "SORTS", "BuildRunning", "IndexBusy", "IndexDiskFull",
+           "IndexUnavailable", "SearchIndex", "SearchPage", "SearchRequest",
            "get_index", "init_app"]
 
 

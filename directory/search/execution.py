@@ -260,7 +260,9 @@ def _ranked(state, text_query, selected: int, allowed: int | None, limit: int,
             pass
     searcher = state.searcher
     inner = searcher.collector(limit=limit)
-    timed = _Deadline(inner, max(deadline - time.monotonic(), MIN_TIME_SLICE))
+    # A page is filled even past the budget: "862 found" over an empty page is a wrong
+    # answer (seen on a loaded machine), and `limit` more hits cost little.
+    timed = _Deadline(inner, max(deadline - time.monotonic(), MIN_TIME_SLICE), minimum=limit)
     top = timed
     if allowed is not None:
         top = collectors.FilterCollector(timed, allow=set(to_docnums(selected)))
@@ -281,14 +283,17 @@ class _Deadline(collectors.WrappingCollector):
     request cost more than the clock reads on a loaded machine (measured with cProfile).
     """
 
-    def __init__(self, child, timelimit: float):
+    def __init__(self, child, timelimit: float, minimum: int = 0):
         super().__init__(child)
         self.end = time.monotonic() + timelimit
+        self.minimum = minimum  # hits collected before the clock may stop the search
+        self.collected = 0
 
     def collect(self, sub_docnum):
-        if time.monotonic() > self.end:
+        if self.collected >= self.minimum and time.monotonic() > self.end:
             raise TimeLimit
         self.child.collect(sub_docnum)
+        self.collected += 1
 
 
 def _sort_facet(sort: str):
