@@ -26,6 +26,8 @@ def outage(tmp_path_factory):
     with postgres_instance() as server:
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": server.url,
                           "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+                          "PHOTO_DIR": str(tmp_path / "photos"),
+                          "DRAFT_PHOTO_DIR": str(tmp_path / "drafts"),
                           "RATELIMIT_ENABLED": False,
                           "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
                           "DATABASE_RETRY_AFTER": 7})

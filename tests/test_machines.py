@@ -62,6 +62,8 @@ def machine(url: str, folder: Path, **config):
     """An app as one machine runs it: the shared database, its own index folder."""
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
                        "SEARCH_INDEX_DIR": str(folder / "index"), "RATELIMIT_ENABLED": False,
+                       "PHOTO_DIR": str(folder / "photos"),
+                       "DRAFT_PHOTO_DIR": str(folder / "drafts"),
                        "RATELIMIT_STORAGE_URI": f"sqlite:///{folder / 'ratelimit.sqlite3'}",
                        "JOB_HEARTBEAT_SECONDS": HEARTBEAT,
                        "JOB_INTERRUPTED_AFTER_SECONDS": INTERRUPTED_AFTER, **config})
@@ -231,7 +233,8 @@ def test_a_job_whose_process_was_killed_reads_as_interrupted_on_every_machine(
     a, b = machines
     process = subprocess.Popen(
         [sys.executable, "-c", JOB_IN_A_PROCESS, database.url, str(tmp_path / "c-index"),
-         str(HEARTBEAT)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+         str(HEARTBEAT)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, "DIRECTORY_INSTANCE_PATH": str(tmp_path / "c-instance")})
     try:
         job_id = int(process.stdout.readline() or 0)
         assert job_id, process.stderr.read().decode()
