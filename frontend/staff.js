@@ -431,9 +431,11 @@
     const warnings = $("upload-warnings");
     warnings.replaceChildren();
     for (const warning of report.warnings) {
-      const where = [];
-      if (warning.line !== null && warning.line !== undefined) where.push("baris " + warning.line);
-      if (warning.column && warning.field !== "row") where.push(warning.column);
+      const where = [];  // a note on the whole file (no line) names its column itself
+      if (warning.line !== null && warning.line !== undefined) {
+        where.push("baris " + warning.line);
+        if (warning.column && warning.field !== "row") where.push(warning.column);
+      }
       warnings.append(el("li", (where.length ? where.join(", ") + ": " : "") + warning.reason_id,
         { "data-code": warning.code }));
     }

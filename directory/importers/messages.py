@@ -166,7 +166,9 @@ class Note:
         return self.message.text("id")
 
     def __str__(self) -> str:
-        where = [f"line {self.line}"] if self.line is not None else []
-        if self.column and self.field != "row":
-            where.append(self.column)
+        where = []
+        if self.line is not None:  # a note on the whole file names its column itself
+            where.append(f"line {self.line}")
+            if self.column and self.field != "row":
+                where.append(self.column)
         return ": ".join([*where, self.reason])
