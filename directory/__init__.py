@@ -42,6 +42,14 @@ def default_config(instance_path: str) -> dict:
         "PROXY_FIX_X_FOR": 0,
         "DATA_LICENCE_NAME": "CC BY 4.0",
         "DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/",
+        # The site's public address (https://umkm.example.id) for canonical links, feeds,
+        # the sitemap and the catalogue; empty: the address the request came to.
+        "PUBLIC_BASE_URL": "",
+        # Authority of the feeds' tag: ids (RFC 4151); never change it once feeds are read.
+        "FEED_ID_AUTHORITY": "malangkota.go.id,2021",
+        # The catalogue's contact point (data portals show it for questions about the data).
+        "CATALOGUE_CONTACT_NAME": "Pemerintah Kota Malang",
+        "CATALOGUE_CONTACT_EMAIL": "",
     }
 
 
@@ -61,11 +69,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         cli,
         cors,
         errors,
+        feeds,
         http_cache,
         index_health,
         models,
         ratelimit,
         search,
+        sentrapages,
         statspage,
         web,
     )
@@ -76,6 +86,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     admin.init_app(app)  # staff API under /api/v1/admin and the /staff page
     app.register_blueprint(web.bp)  # the citizen's pages: /, /static/..., /b/<slug>
     statspage.init_app(app)
+    feeds.init_app(app)  # Atom feeds, /sitemap.xml, /robots.txt, /data.json
+    app.register_blueprint(sentrapages.bp)  # /sentra and /sentra/<slug>
     ratelimit.init_app(app)
     http_cache.init_app(app)
     cors.init_app(app)

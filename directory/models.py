@@ -69,6 +69,10 @@ class Business(db.Model):
     whatsapp: Mapped[str | None]  # normalised to +62...
     website: Mapped[str | None]
     established: Mapped[int | None]
+    # The production centre (sentra) it belongs to and, for creative-economy businesses, the
+    # ekraf subsector: slugs of `data/reference.json` (directory/sentra.py reads them).
+    sentra_slug: Mapped[str | None] = mapped_column(default=None, index=True)
+    subsector_slug: Mapped[str | None] = mapped_column(default=None, index=True)
     # Sample businesses are made up; the API says so on every record.
     fictional: Mapped[bool] = mapped_column(default=False)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None, index=True)

@@ -7,6 +7,7 @@ from flask import Blueprint, make_response, render_template, request, send_from_
 
 from . import services
 from .errors import handle_http_exception
+from .feeds import base_url
 from .pages import FRONTEND_DIR, secure
 from .schemas import BusinessDetailSchema
 
@@ -79,7 +80,7 @@ def business(slug):
     if found is None:
         return render_template("404.html", slug=slug), 404
     item = BusinessDetailSchema().dump(found)
-    page_url = url_for("web.business", slug=item["slug"], _external=True)
+    page_url = base_url() + url_for("web.business", slug=item["slug"])
     return render_template(
         "business.html",
         b=item,
