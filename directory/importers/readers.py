@@ -12,8 +12,10 @@ from dataclasses import dataclass
 COLUMNS = (
     "featured_on", "rubric", "slug", "name", "owner", "category", "district", "kelurahan",
     "address", "products", "description", "instagram", "whatsapp", "website", "post_url",
-    "reach", "established", "fictional",
+    "reach", "established", "fictional", "sentra", "subsector",
 )
+# Columns the exports add that are derived, not imported: read back without a warning.
+EXPORT_ONLY = ("district_code",)
 REQUIRED = ("featured_on", "rubric", "name", "category", "district", "kelurahan")
 # Headers of spreadsheets set to Indonesian (DATA-FORMAT.md), plus the obvious ones.
 ALIASES = {
@@ -21,6 +23,7 @@ ALIASES = {
     "pemilik": "owner", "kategori": "category", "kecamatan": "district", "alamat": "address",
     "produk": "products", "deskripsi": "description", "tahun_berdiri": "established",
     "tautan_posting": "post_url", "jangkauan": "reach", "fiktif": "fictional",
+    "subsektor": "subsector",
 }
 FEATURE_KEYS = ("featured_on", "rubric", "post_url", "reach")
 
@@ -62,7 +65,7 @@ def _check_columns(columns: list[str]) -> list[str]:
     if missing:
         raise ImportFileError("missing required column(s): " + ", ".join(missing))
     return [f"column {c!r} is not part of the format and was ignored"
-            for c in dict.fromkeys(columns) if c not in COLUMNS]
+            for c in dict.fromkeys(columns) if c not in COLUMNS and c not in EXPORT_ONLY]
 
 
 def _delimiter(header_line: str) -> str:
@@ -148,7 +151,7 @@ def read_json(text: str) -> tuple[list[RawRow], list[str]]:
         values = {canonical_column(k): _as_text(v) for k, v in item.items()}
         features = values.pop("features", None)
         for column in values:
-            if column not in COLUMNS and not any(column in w for w in warnings):
+            if column not in (*COLUMNS, *EXPORT_ONLY) and not any(column in w for w in warnings):
                 warnings.append(f"field {column!r} is not part of the format and was ignored")
         business = {k: v for k, v in values.items() if k in COLUMNS and v not in ("", [])}
         if features is None:

@@ -8,6 +8,7 @@ from datetime import date
 from functools import cache
 
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
+from ..sentra import sentra_slug, subsector_slug
 from . import fields
 from .readers import RawRow
 
@@ -44,10 +45,17 @@ class ImportRow:
     reach: int | None = None
     established: int | None = None
     fictional: bool = False
+    sentra: str | None = None
+    subsector: str | None = None
 
     def details(self) -> dict:
-        """Return the business fields this row gives (the latest row's win)."""
-        return {
+        """Return the business fields this row gives (the latest row's win).
+
+        A blank sentra or subsector leaves the stored one (optional columns, DATA-FORMAT.md).
+        """
+        kept = {name: value for name, value in (("sentra_slug", self.sentra),
+                                                 ("subsector_slug", self.subsector)) if value}
+        return kept | {
             "name": self.name, "owner": self.owner, "category_slug": self.category,
             "kelurahan_slug": self.kelurahan, "address": self.address,
             "products": list(self.products), "description": self.description,
@@ -72,6 +80,7 @@ OPTIONAL = {
     "instagram": fields.instagram_handle, "whatsapp": fields.whatsapp_number,
     "website": fields.website_url, "post_url": fields.post_url,
     "reach": fields.whole_number, "established": fields.year, "fictional": fields.boolean,
+    "sentra": sentra_slug, "subsector": subsector_slug,
 }
 
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # Filter and facet names, shared by the index and the API.
-FACETS = ("category", "district", "rubric", "year")
-FILTERS = ("category", "district", "kelurahan", "rubric", "year")
+FACETS = ("category", "district", "rubric", "year", "sentra", "subsector")
+FILTERS = ("category", "district", "kelurahan", "rubric", "year", "sentra", "subsector")
 SORTS = ("relevance", "newest", "name")
 
 

@@ -12,7 +12,11 @@ def business_document(business: Business) -> dict:
     products = "\n".join(business.products or [])
     description = business.description or ""
     category = business.category
-    return {
+    # Only when set: an empty term would be counted as a facet value of its own.
+    optional = {name: value for name, value in (("sentra", business.sentra_slug),
+                                                 ("subsector", business.subsector_slug))
+                if value}
+    return optional | {
         "id": str(business.id),
         "slug": business.slug,
         "name": business.name,
