@@ -5,8 +5,9 @@
 
   const API = '/api/v1';
   const PER_PAGE = 20;
-  const FILTERS = ['category', 'district', 'rubric', 'year'];
-  const TITLES = { category: 'Kategori', district: 'Kecamatan', rubric: 'Rubrik', year: 'Tahun tampil' };
+  const FILTERS = ['category', 'district', 'rubric', 'year', 'sentra', 'subsector'];
+  const TITLES = { category: 'Kategori', district: 'Kecamatan', rubric: 'Rubrik', year: 'Tahun tampil',
+    sentra: 'Sentra', subsector: 'Subsektor ekraf' };
   const KINDS = { name: 'usaha', product: 'produk', category: 'kategori', place: 'wilayah' };
   const BULAN = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus',
     'September', 'Oktober', 'November', 'Desember'];
@@ -98,14 +99,17 @@
   /* ---- reference data: labels for facets, ways in on the home page ---- */
   let refPromise = null;
   function loadRef() {
-    refPromise ||= Promise.all(['categories', 'districts', 'rubrics'].map((r) => api('/' + r)))
-      .then(([c, d, r]) => ({
+    refPromise ||= Promise.all(['categories', 'districts', 'rubrics', 'sentra', 'subsectors']
+      .map((r) => api('/' + r)))
+      .then(([c, d, r, st, sub]) => ({
         categories: c.items, districts: d.items, rubrics: r.items,
         label: {
           category: Object.fromEntries(c.items.map((x) => [x.slug, x.label])),
           district: Object.fromEntries(d.items.map((x) => [x.slug, x.name])),
           rubric: Object.fromEntries(r.items.map((x) => [x.slug, x.label])),
           year: {},
+          sentra: Object.fromEntries(st.items.map((x) => [x.slug, x.name])),
+          subsector: Object.fromEntries(sub.items.map((x) => [x.slug, x.name])),
         },
       }))
       .catch((e) => { refPromise = null; throw e; });
@@ -126,8 +130,10 @@
         h('span', { class: 'badge cat' }, b.category_label || b.category),
         f ? h('span', { class: 'badge rubric' }, (f.rubric_label || f.rubric) + ' · ',
           h('time', { datetime: f.featured_on }, tanggal(f.featured_on))) : null,
+        b.subsector_name ? h('span', { class: 'badge cat' }, 'Ekraf: ' + b.subsector_name) : null,
         b.fictional ? h('span', { class: 'badge fict' }, 'Contoh fiktif') : null),
-      h('p', { class: 'place' }, `${b.kelurahan}, Kec. ${b.district}`),
+      h('p', { class: 'place' }, `${b.kelurahan}, Kec. ${b.district}`,
+        b.sentra_name ? [' · ', h('a', { href: '/sentra/' + enc(b.sentra) }, b.sentra_name)] : null),
       (b.products || []).length ? h('ul', { class: 'products', 'aria-label': 'Produk' },
         b.products.map((p, i) => h('li', null, marked(p, (hl.products || [])[i])))) : null,
       desc ? h('p', { class: 'snippet' }, '… ', marked(desc, hl.description.ranges), ' …') : null,
