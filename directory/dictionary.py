@@ -5,6 +5,9 @@ Served at /api/v1/export/dictionary; docs/journalists.md explains the same in pr
 
 from .exports import BUSINESS_COLUMNS, FEATURE_COLUMNS
 
+# Every timestamp the API and the exports give: see timestamps.py.
+TIMESTAMP = "date-time, RFC 3339 in UTC (2026-11-29T13:14:56Z)"
+
 # name -> (type, Bahasa Indonesia, English)
 FIELDS = {
     "slug": ("text", "Pengenal tetap usaha (huruf kecil ASCII dan tanda hubung); tidak berubah.",
@@ -40,9 +43,9 @@ FIELDS = {
     "established": ("integer or empty", "Tahun usaha berdiri.", "Year the business started."),
     "fictional": ("boolean (true/false)", "true untuk data contoh rekaan, bukan usaha nyata.",
                   "true for made-up sample data, not a real business."),
-    "created_at": ("date-time (UTC)", "Waktu data masuk direktori.",
+    "created_at": (TIMESTAMP, "Waktu data masuk direktori.",
                    "When the record entered the directory."),
-    "updated_at": ("date-time (UTC)", "Waktu data usaha terakhir berubah.",
+    "updated_at": (TIMESTAMP, "Waktu data usaha terakhir berubah.",
                    "When the business's details last changed."),
     "url": ("path", "Alamat data ini di API.", "Where this record is in the API."),
     "appearances": ("integer", "Jumlah penampilan di rubrik.", "Number of appearances in the "

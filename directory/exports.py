@@ -11,11 +11,11 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import exists, extract, func, select
 
-from . import services
+from . import services, timestamps
 from .models import Business, Category, Feature, Kecamatan, Kelurahan, db
 from .search import SearchRequest
 
@@ -142,7 +142,7 @@ def _text(value) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(value)
     if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat()
+        return timestamps.rfc3339(value)
     return str(value)
 
 
@@ -280,4 +280,4 @@ def data_version() -> str:
 
 
 def generated_at() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+    return timestamps.now()

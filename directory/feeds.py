@@ -25,8 +25,8 @@ bp = Blueprint("feeds", __name__)
 
 
 def base_url() -> str:
-    """Return the site's address: PUBLIC_BASE_URL when set (behind a proxy), else the request's."""
-    return (current_app.config.get("PUBLIC_BASE_URL") or request.url_root).rstrip("/")
+    """Return the public site's address (PUBLIC_BASE_URL; never the request's Host header)."""
+    return current_app.config["PUBLIC_BASE_URL"]
 
 
 def entry_id(slug: str, rubric: str, featured_on) -> str:

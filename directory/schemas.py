@@ -5,6 +5,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 from .reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
 from .search import SORTS
 from .sentra import all_sentra, sentra_name, subsector_name, subsectors
+from .timestamps import Timestamp
 
 
 def _slugs(kind: str) -> set[str]:
@@ -178,8 +179,8 @@ class BusinessDetailSchema(BusinessSummarySchema):
     description = fields.String(allow_none=True)
     established = fields.Integer(allow_none=True)
     website = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = Timestamp()
+    updated_at = Timestamp()
     features = fields.List(fields.Nested(FeatureSchema))
 
 

@@ -15,7 +15,6 @@ from flask import (
 
 from . import services
 from .errors import handle_http_exception
-from .feeds import base_url
 from .pages import FRONTEND_DIR, secure
 from .schemas import BusinessDetailSchema
 
@@ -88,7 +87,7 @@ def business(slug):
     if found is None:
         return render_template("404.html", slug=slug), 404
     item = BusinessDetailSchema().dump(found)
-    page_url = base_url() + url_for("web.business", slug=item["slug"])
+    page_url = public_url(url_for("web.business", slug=item["slug"]))
     return render_template(
         "business.html",
         b=item,
@@ -96,6 +95,11 @@ def business(slug):
         summary=summarise(item),
         jsonld=local_business_jsonld(item, page_url),
     )
+
+
+def public_url(path: str) -> str:
+    """Return the absolute URL of `path` on the public site (PUBLIC_BASE_URL, not Host)."""
+    return current_app.config["PUBLIC_BASE_URL"] + path
 
 
 @bp.get("/privasi")

@@ -33,8 +33,8 @@ def test_every_distribution_answers(client):
     assert {"CSV", "NDJSON", "JSON", "Atom", "JSON API", "API"} <= formats
     for distribution in dataset["distribution"]:
         url = distribution.get("downloadURL") or distribution["accessURL"]
-        assert url.startswith("http://localhost/")
-        response = client.get(url.removeprefix("http://localhost"))
+        assert url.startswith("http://127.0.0.1:5000/")
+        response = client.get(url.removeprefix("http://127.0.0.1:5000"))
         assert response.status_code == 200, url
         if distribution["mediaType"] != "text/html":
             assert response.mimetype == distribution["mediaType"], url

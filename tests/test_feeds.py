@@ -59,7 +59,7 @@ def test_all_rubrics_feed_is_valid_atom_newest_first(client):
     assert published == sorted(published, reverse=True)
     first = entries[0]
     links = {link.get("rel"): link.get("href") for link in first.findall(A + "link")}
-    assert links["alternate"].startswith("http://localhost/b/")
+    assert links["alternate"].startswith("http://127.0.0.1:5000/b/")
     assert links.get("related", "https://").startswith("https://")
     assert "(contoh fiktif)" in first.findtext(A + "title")
 
@@ -107,17 +107,19 @@ def test_pages_announce_the_feeds_and_a_canonical_link(client):
         html = client.get(path).get_data(as_text=True)
         assert 'type="application/atom+xml" href="/feeds/semua.atom"' in html, path
         canonical = re.findall(r'<link rel="canonical" href="([^"]+)">', html)
-        assert len(canonical) == 1 and canonical[0].startswith("http://localhost/"), path
-    assert re.search(r'<link rel="canonical" href="http://localhost/">',
+        assert len(canonical) == 1 and canonical[0].startswith("http://127.0.0.1:5000/"), path
+    assert re.search(r'<link rel="canonical" href="http://127.0.0.1:5000/">',
                      client.get("/?q=keripik").get_data(as_text=True))
 
 
-def test_canonical_links_use_the_configured_public_address(app, client):
-    app.config["PUBLIC_BASE_URL"] = "https://umkm.example.id/"
+def test_canonical_links_use_the_configured_public_address_never_the_host(app, client):
+    app.config["PUBLIC_BASE_URL"] = "https://umkm.example.id"
     html = client.get("/b/keripik-tempe-bu-sri").get_data(as_text=True)
     assert '<link rel="canonical" href="https://umkm.example.id/b/keripik-tempe-bu-sri">' in html
     assert "https://umkm.example.id/sitemap.xml" in client.get("/robots.txt").get_data(
         as_text=True)
+    forged = client.get("/feeds/semua.atom", headers={"Host": "evil.example"})
+    assert b"evil.example" not in forged.data and b"https://umkm.example.id/b/" in forged.data
 
 
 def test_sitemap_lists_home_statistik_and_every_public_business(app, client):
@@ -129,16 +131,16 @@ def test_sitemap_lists_home_statistik_and_every_public_business(app, client):
     assert response.status_code == 200 and response.mimetype == "application/xml"
     urls = ET.fromstring(response.data).findall(S + "url")
     locs = [url.findtext(S + "loc") for url in urls]
-    assert locs[:2] == ["http://localhost/", "http://localhost/statistik"]
+    assert locs[:2] == ["http://127.0.0.1:5000/", "http://127.0.0.1:5000/statistik"]
     businesses = [loc for loc in locs if "/b/" in loc]
     assert len(businesses) == live
-    assert "http://localhost/b/keramik-sumber-rejeki" not in locs
-    assert "http://localhost/sentra/kampung-sanan" in locs
+    assert "http://127.0.0.1:5000/b/keramik-sumber-rejeki" not in locs
+    assert "http://127.0.0.1:5000/sentra/kampung-sanan" in locs
     for url in urls:
         if "/b/" in url.findtext(S + "loc"):
             datetime.strptime(url.findtext(S + "lastmod"), "%Y-%m-%d")
     for loc in locs:
-        assert client.get(loc.removeprefix("http://localhost")).status_code == 200, loc
+        assert client.get(loc.removeprefix("http://127.0.0.1:5000")).status_code == 200, loc
 
 
 def test_robots_points_to_the_sitemap_and_keeps_crawlers_off_staff_and_exports(client):
@@ -148,5 +150,5 @@ def test_robots_points_to_the_sitemap_and_keeps_crawlers_off_staff_and_exports(c
     assert lines[0] == "User-agent: *"
     assert {"Disallow: /api/v1/admin", "Disallow: /staff",
             "Disallow: /api/v1/export/"} <= set(lines)
-    assert "Sitemap: http://localhost/sitemap.xml" in lines
+    assert "Sitemap: http://127.0.0.1:5000/sitemap.xml" in lines
     assert not any(line in ("Disallow: /", "Disallow: /b/") for line in lines)

@@ -22,6 +22,7 @@ from ..importers import fields as normalise
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
 from ..schemas import PageArgs, PageSchema
 from ..sentra import all_sentra, sentra_slug, subsector_slug, subsectors
+from ..timestamps import Timestamp
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                        error="Lowercase ASCII words joined by hyphens.")
@@ -84,7 +85,7 @@ class StaffFeatureSchema(StaffSchema):
     post_url = Normalised(normalise.post_url)
     reach = fields.Integer(allow_none=True,
                            validate=validate.Range(min=0, max=normalise.MAX_INTEGER))
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
 
     @validates("featured_on")
     def _featured_on(self, value: date, **_):
@@ -122,9 +123,9 @@ class StaffBusinessSchema(StaffSchema):
         "description": "Ekraf subsector: slug or name, any case; empty for none",
         "enum": [s["slug"] for s in subsectors()] + [None]})
     fictional = fields.Boolean()
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
-    deleted_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
+    deleted_at = Timestamp(dump_only=True)
     features = fields.List(fields.Nested(StaffFeatureSchema), dump_only=True)
 
     @validates("established")
@@ -219,8 +220,8 @@ class JobSchema(Schema):
     done = fields.Integer()
     progress = fields.Float(metadata={"description": "0 to 1"})
     error = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    finished_at = Timestamp(allow_none=True)
     url = fields.Function(lambda j: f"/api/v1/admin/jobs/{j.id}")
 
 
@@ -235,7 +236,7 @@ class AuditArgs(PageArgs):
 
 class AuditEntrySchema(Schema):
     id = fields.Integer()
-    at = fields.DateTime()
+    at = Timestamp()
     actor = fields.String()
     action = fields.String()
     target = fields.String(allow_none=True)

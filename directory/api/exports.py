@@ -9,6 +9,7 @@ from .. import dictionary, exports
 from ..http_cache import not_modified
 from ..schemas import BusinessSearchArgs
 from ..search import FILTERS
+from ..timestamps import Timestamp
 from .blueprint import Blueprint
 
 blp = Blueprint("exports", __name__, description="Open data: everything, as files")
@@ -66,8 +67,8 @@ class BusinessRecordSchema(Schema):
     sentra = fields.String(allow_none=True, metadata={"description": "Sentra slug"})
     subsector = fields.String(allow_none=True, metadata={"description": "Ekraf subsector slug"})
     fictional = fields.Boolean()
-    created_at = fields.String()
-    updated_at = fields.String()
+    created_at = Timestamp()
+    updated_at = Timestamp()
     url = fields.String()
     features = fields.List(fields.Nested(FeatureRecordSchema))
 
@@ -78,7 +79,7 @@ class ExportMetaSchema(Schema):
     licence = fields.Dict(keys=fields.String(), values=fields.String())
     fictional = fields.Dict(keys=fields.String(), values=fields.String())
     updates = fields.Dict(keys=fields.String(), values=fields.String())
-    generated_at = fields.String()
+    generated_at = Timestamp()
     dictionary = fields.String()
 
 

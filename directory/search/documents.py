@@ -26,6 +26,7 @@ def business_document(business: Business) -> dict:
         "description": description,
         "description_exact": description,
         "owner": business.owner or "",
+        "address": business.address or "",
         "category_text": f"{category.label} {category.label_en}" if category else "",
         "place": document_places(business.kelurahan.kecamatan_slug, business.kelurahan_slug),
         "complete_name": completion_lines([business.name]),

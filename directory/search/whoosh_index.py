@@ -48,6 +48,9 @@ def build_schema(analyzer_name: str = "indonesian") -> Schema:
         description=TEXT(analyzer=text, stored=True, phrase=False),  # the post's text
         owner=TEXT(analyzer=text, phrase=False),
         category_text=TEXT(analyzer=text, phrase=False),  # the category's labels, id + en
+        # The street address: searched only for a street the query names ("jl trunojoyo")
+        # or a word found nowhere else, so "ikan" never finds a shop on Jl. Ikan Piranha.
+        address=TEXT(analyzer=text, phrase=False),
         # The same words as typed (folded only): exact > stemmed, and the typo lexicon.
         name_exact=TEXT(analyzer=plain, phrase=False),
         products_exact=TEXT(analyzer=plain, phrase=False),
