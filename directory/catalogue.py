@@ -97,7 +97,6 @@ def catalogue() -> dict:
         "contactPoint": contact,
         "accessLevel": "public",
         "license": config["DATA_LICENCE_URL"],
-        "rights": config["DATA_LICENCE_NAME"],
         "spatial": "Kota Malang, Jawa Timur, Indonesia (kode wilayah Kemendagri 35.73)",
         "language": ["id"],
         "landingPage": base + "/",

@@ -189,20 +189,25 @@ function renderContext(stats) {
   set("register-lead", registered
     ? `${number(t.featured_businesses)} usaha yang pernah tampil di rubrik adalah sebagian kecil dari ${number(registered.value)} UMKM yang terdaftar (${registered.as_of_label}). Angka kota di bawah ini dicantumkan sebagai pembanding, lengkap dengan sumber dan tanggalnya.`
     : `${number(t.featured_businesses)} usaha pernah tampil di rubrik.`);
-  set("table-register", table("Usaha di direktori dan angka UMKM Kota Malang",
-    ["Angka", "Jumlah", "Per", "Sumber"],
-    [["Usaha berbeda yang pernah tampil di rubrik (direktori ini)", number(t.featured_businesses),
-      t.last_featured_on ? tanggal(t.last_featured_on) : "-", "Direktori ini"],
-     ...register.map((r) => [r.label_id, number(r.value), r.as_of_label, r.source])]));
+  // A list, not a table: each figure keeps its source and date beside it on a phone too.
+  set("table-register", html("ul", {class: "figures"},
+    html("li", {}, html("strong", {}, number(t.featured_businesses)),
+      " usaha berbeda pernah tampil di rubrik ",
+      html("span", {class: "source"}, `(direktori ini, sampai ${t.last_featured_on ? tanggal(t.last_featured_on) : "-"})`)),
+    ...register.map((r) => html("li", {}, html("strong", {}, number(r.value)), ` ${r.label_id} `,
+      html("span", {class: "source"}, `(${r.as_of_label}; sumber: ${r.source})`)))));
 
   const reach = stats.reach;
   set("reach-lead", `Jumlah akun yang dijangkau unggahan: ${reachText(reach.total)}. Angka jangkauan hanya diketahui untuk sebagian unggahan, jadi jumlah di bawah ini adalah batas bawah kecuali tertulis "semua".`);
-  set("table-reach", table("Jangkauan menurut rubrik, kecamatan, kategori dan tahun",
-    ["Kelompok", "Jangkauan"],
-    [...reach.by_rubric.map((r) => [`Rubrik ${r.label}`, reachText(r)]),
-     ...reach.by_kecamatan.map((k) => [`Kec. ${k.name} (${k.code})`, reachText(k)]),
-     ...reach.by_category.filter((c) => c.posts).map((c) => [`Kategori ${c.label}`, reachText(c)]),
-     ...reach.by_year.map((y) => [`Tahun ${y.year}`, reachText(y)])]));
+  // "≥": a sum over the posts with a figure, when some had none (a lower bound).
+  const sumCell = (f) => f.sum === null ? "–" : (f.complete ? "" : "≥ ") + number(f.sum);
+  const row = (label, f) => [label, sumCell(f), `${number(f.posts_with_reach)} dari ${number(f.posts)}`];
+  set("table-reach", table("Jangkauan menurut rubrik, kecamatan, kategori dan tahun (≥ berarti setidaknya: tidak semua unggahan punya angka)",
+    ["Kelompok", "Akun dijangkau", "Angka diketahui (unggahan)"],
+    [...reach.by_rubric.map((r) => row(r.label, r)),
+     ...reach.by_kecamatan.map((k) => row(`Kec. ${k.name} (${k.code})`, k)),
+     ...reach.by_category.filter((c) => c.posts).map((c) => row(c.label, c)),
+     ...reach.by_year.map((y) => row(`Tahun ${y.year}`, y))]));
 
   const c = stats.cadence;
   set("cadence-lead", c.weeks
