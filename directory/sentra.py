@@ -6,6 +6,7 @@ may type either the name or the slug, in any case.
 
 from functools import cache
 
+from .importers.messages import Invalid
 from .reference import reference_data
 
 
@@ -47,26 +48,26 @@ def _subsector_names() -> dict[str, str]:
 
 
 def sentra_slug(text: str) -> str:
-    """Return the slug of the sentra named `text`, ignoring case; ValueError when unknown.
+    """Return the slug of the sentra named `text`, ignoring case; Invalid when unknown.
 
     >>> sentra_slug("kampung sanan"), sentra_slug("sentra-keramik-dinoyo")
     ('kampung-sanan', 'sentra-keramik-dinoyo')
     """
     found = _sentra_names().get(" ".join(text.split()).casefold())
     if not found:
-        raise ValueError(f"{text!r} is not a known sentra (see /api/v1/sentra)")
+        raise Invalid("unknown_sentra", value=text)
     return found
 
 
 def subsector_slug(text: str) -> str:
-    """Return the slug of the ekraf subsector named `text`, ignoring case; ValueError if unknown.
+    """Return the slug of the ekraf subsector named `text`, ignoring case; Invalid if unknown.
 
     >>> subsector_slug("kriya"), subsector_slug("Film, Animasi, dan Video")
     ('kriya', 'film-animasi-dan-video')
     """
     found = _subsector_names().get(" ".join(text.split()).casefold())
     if not found:
-        raise ValueError(f"{text!r} is not one of the 17 ekraf subsectors")
+        raise Invalid("unknown_subsector", value=text)
     return found
 
 

@@ -18,6 +18,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from ..importers import commerce
 from ..importers import fields as normalise
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
 from ..schemas import PageArgs, PageSchema
@@ -67,6 +68,25 @@ class OptionalText(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         text = text.strip() if self.keep_lines else " ".join(text.split())
         return text or None
+
+
+class OrderLinks(fields.List):
+    """Order links in: https URLs of known platforms (or one `a; b` text). Out: the URLs."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.String(), allow_none=True,
+                         validate=validate.Length(max=commerce.MAX_ORDER_LINKS), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        urls = value.split(";") if isinstance(value, str) else value
+        urls = super()._deserialize(urls, attr, data, **kwargs)
+        try:
+            return commerce.order_links(urls) or None
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else [link["url"] for link in value]
 
 
 class StaffSchema(Schema):
@@ -123,10 +143,24 @@ class StaffBusinessSchema(StaffSchema):
         "description": "Ekraf subsector: slug or name, any case; empty for none",
         "enum": [s["slug"] for s in subsectors()] + [None]})
     fictional = fields.Boolean()
+    price_range = Normalised(commerce.price_range, metadata={
+        "description": "Rupiah, one price or a range: 'Rp10.000 - Rp35.000', '15rb-40rb'; "
+                       "answered as 'Rp10.000–Rp35.000'"})
+    price_min = fields.Integer(dump_only=True)
+    price_max = fields.Integer(dump_only=True)
+    order_links = OrderLinks(metadata={
+        "description": "https links on GoFood, GrabFood, ShopeeFood, Shopee, Tokopedia, "
+                       "TikTok Shop, Lazada or Blibli"})
+    qris = fields.Boolean(allow_none=True, metadata={"description": "Takes QRIS; null: unknown"})
+    nib = Normalised(commerce.nib, metadata={"description": "13 digits"})
+    halal = Normalised(commerce.halal_certificate,
+                       metadata={"description": "BPJPH certificate number, ID + digits"})
+    pirt = Normalised(commerce.pirt, metadata={"description": "P-IRT number, 12 to 16 digits"})
     created_at = Timestamp(dump_only=True)
     updated_at = Timestamp(dump_only=True)
     deleted_at = Timestamp(dump_only=True)
     features = fields.List(fields.Nested(StaffFeatureSchema), dump_only=True)
+    photos = fields.List(fields.Nested("StaffPhotoSchema"), dump_only=True)
 
     @validates("established")
     def _established(self, value, **_):
@@ -155,7 +189,48 @@ class StaffBusinessSchema(StaffSchema):
             data["products"] = normalise.products_list(data["products"])
         if "name" in data:
             data["name"] = " ".join(data["name"].split())
+        if "price_range" in data:
+            data["price_min"], data["price_max"] = data.pop("price_range") or (None, None)
         return data
+
+
+class StaffPhotoSchema(StaffSchema):
+    """A photo as staff edit it: the words that go with it and its place in the gallery."""
+
+    id = fields.Integer(dump_only=True)
+    business = fields.Function(lambda p: p.business.slug, dump_only=True)
+    position = fields.Integer(dump_only=True, metadata={"description": "0 is shown first"})
+    caption = OptionalText(300)
+    alt = OptionalText(300, metadata={"description": "Alt text; the caption when blank"})
+    credit = OptionalText(200, metadata={"description": "Who took the photo"})
+    width = fields.Integer(dump_only=True)
+    height = fields.Integer(dump_only=True)
+    src = fields.Function(lambda p: f"/photos/{p.digest}-{p.widths[0]}.jpg", dump_only=True,
+                          metadata={"description": "The smallest JPEG, for a thumbnail"})
+    created_at = fields.DateTime(dump_only=True)
+
+
+class StaffPhotoPatchSchema(StaffPhotoSchema):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class PhotoUploadSchema(Schema):
+    file = Upload(required=True, metadata={"description": "JPEG, PNG, WebP or HEIC"})
+
+
+class PhotoFormSchema(Schema):
+    """The text fields sent with an upload (multipart form)."""
+
+    caption = OptionalText(300)
+    alt = OptionalText(300)
+    credit = OptionalText(200)
+
+
+class PhotoOrderSchema(StaffSchema):
+    photos = fields.List(fields.Integer(), required=True, validate=validate.Length(max=100),
+                         metadata={"description": "Every photo id of the business, in the new "
+                                                  "order"})
 
 
 class StaffBusinessPatchSchema(StaffBusinessSchema):
@@ -192,10 +267,25 @@ class ImportFileSchema(Schema):
     file = Upload(required=True, metadata={"description": "A .csv or .json staff file"})
 
 
-class RowErrorSchema(Schema):
-    line = fields.Integer()
-    column = fields.String()
-    reason = fields.String()
+class ImportNoteSchema(Schema):
+    """A rejected row's error or a warning: where, a code with its parameters, two sentences."""
+
+    line = fields.Integer(allow_none=True, metadata={"description": "null: the whole file"})
+    column = fields.String(allow_none=True, metadata={
+        "description": "The column as the file's header wrote it (`kecamatan`); `row` for "
+                       "the whole row"})
+    field = fields.String(allow_none=True, metadata={
+        "description": "The format's name of that column (`district`)"})
+    code = fields.String(metadata={"description": "Stable reason code, e.g. unknown_kecamatan"})
+    params = fields.Dict(metadata={
+        "description": "The code's parameters: value, suggest (nearest reference name), ..."})
+    reason = fields.String(metadata={"description": "In English (the CLI's words)"})
+    reason_id = fields.String(metadata={"description": "In Bahasa Indonesia (the staff page)"})
+
+
+class ImportedBusinessSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
 
 
 class ImportReportSchema(Schema):
@@ -207,8 +297,12 @@ class ImportReportSchema(Schema):
     updated_features = fields.Integer()
     unchanged_rows = fields.Integer()
     skipped = fields.Integer()
-    errors = fields.List(fields.Nested(RowErrorSchema))
-    warnings = fields.List(fields.String())
+    errors = fields.List(fields.Nested(ImportNoteSchema))
+    warnings = fields.List(fields.Nested(ImportNoteSchema))
+    created = fields.List(fields.Nested(ImportedBusinessSchema), metadata={
+        "description": "Businesses the import creates (would create, in a dry run)"})
+    updated = fields.List(fields.Nested(ImportedBusinessSchema), metadata={
+        "description": "Existing businesses whose details or appearances it changes"})
     summary = fields.Function(lambda r: r.summary())
 
 

@@ -44,6 +44,19 @@ class FeatureRecordSchema(Schema):
     reach = fields.Integer(allow_none=True)
 
 
+class OrderLinkRecordSchema(Schema):
+    platform = fields.String()
+    url = fields.String()
+
+
+class PhotoRecordSchema(Schema):
+    url = fields.String()
+    width = fields.Integer()
+    height = fields.Integer()
+    alt = fields.String()
+    credit = fields.String(allow_none=True)
+
+
 class BusinessRecordSchema(Schema):
     """One business in businesses.json and businesses.ndjson."""
 
@@ -67,6 +80,15 @@ class BusinessRecordSchema(Schema):
     sentra = fields.String(allow_none=True, metadata={"description": "Sentra slug"})
     subsector = fields.String(allow_none=True, metadata={"description": "Ekraf subsector slug"})
     fictional = fields.Boolean()
+    price_min = fields.Integer(allow_none=True)
+    price_max = fields.Integer(allow_none=True)
+    price_range = fields.String(allow_none=True)
+    order_links = fields.List(fields.Nested(OrderLinkRecordSchema))
+    qris = fields.Boolean(allow_none=True)
+    nib = fields.String(allow_none=True)
+    halal = fields.String(allow_none=True)
+    pirt = fields.String(allow_none=True)
+    photos = fields.List(fields.Nested(PhotoRecordSchema))
     created_at = Timestamp()
     updated_at = Timestamp()
     url = fields.String()

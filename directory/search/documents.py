@@ -1,5 +1,6 @@
 """Business -> index document: the only place that maps a row to search fields."""
 
+from ..importers.commerce import price_band
 from ..models import Business
 from .places import document_places
 from .suggest import completion_lines
@@ -12,11 +13,7 @@ def business_document(business: Business) -> dict:
     products = "\n".join(business.products or [])
     description = business.description or ""
     category = business.category
-    # Only when set: an empty term would be counted as a facet value of its own.
-    optional = {name: value for name, value in (("sentra", business.sentra_slug),
-                                                 ("subsector", business.subsector_slug))
-                if value}
-    return optional | {
+    document = {
         "id": str(business.id),
         "slug": business.slug,
         "name": business.name,
@@ -38,4 +35,17 @@ def business_document(business: Business) -> dict:
         "year": " ".join(sorted({str(f.featured_on.year) for f in features})),
         "latest_on": latest.toordinal() if latest else 0,
         "name_sort": business.name.casefold(),
+        "halal": "1" if business.halal else "0",
     }
+    # Unknown stays absent: no price band, no price, QRIS neither yes nor no.
+    if business.price_min is not None:
+        document["price"] = price_band(business.price_min)
+        document["price_min"] = business.price_min
+    if business.qris is not None:
+        document["qris"] = "1" if business.qris else "0"
+    # Only when set: an empty term would be counted as a facet value of its own.
+    if business.sentra_slug:
+        document["sentra"] = business.sentra_slug
+    if business.subsector_slug:
+        document["subsector"] = business.subsector_slug
+    return document

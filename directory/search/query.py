@@ -104,7 +104,7 @@ def _read(reader, text: str):
     for i, (term, start, end) in enumerate(tokens):
         inside = any(s <= start and end <= e for _, s, e in spans)
         surface = tuple(plain_words(text[start:end]))
-        if surface[-1] in STREET_MARKERS and i + 1 < len(tokens):
+        if len(surface) == 1 and surface[0] in STREET_MARKERS and i + 1 < len(tokens):
             street = True  # "jl", "jalan": the words after it name a street
             continue
         word = Word(term, surface, street=street and not inside)
@@ -117,10 +117,11 @@ def _read(reader, text: str):
 def _counted(reader, w: Word) -> Word:
     """Return `w` with its document frequency; a word found nowhere else may be a street."""
     df = sum(reader.doc_frequency(f, w.term) for f in FIELDS)
-    if w.street or not df:
+    # An index built before addresses were indexed answers until its rebuild (init-db).
+    if (w.street or not df) and "address" in reader.schema:
         in_address = reader.doc_frequency("address", w.term)
         return replace(w, df=df + in_address, street=w.street or bool(in_address))
-    return replace(w, df=df)
+    return replace(w, df=df, street=False)
 
 
 def _clause(w: Word) -> Q.Query:
