@@ -54,7 +54,7 @@ def test_unknown_sentra_or_subsector_is_reported_and_the_row_skipped(app, cells,
     report = load(app, HEADER + "2025-06-06,umkm-of-the-week,Usaha Baru,kuliner,Blimbing,"
                                 f"Purwantoro,tempe,{cells}\n")
     assert report.skipped == 1 and report.new_businesses == 0
-    assert [(e.line, e.column) for e in report.errors] == [(2, column)]
+    assert [(e.line, e.field) for e in report.errors] == [(2, column)]
 
 
 def test_filter_and_facet_by_sentra_and_subsector(with_sentra, client):
