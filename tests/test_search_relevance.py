@@ -107,6 +107,16 @@ def test_words_of_street_names_do_not_find_products(search):
     assert "mebel-jati-karya-mandiri" not in search("ikan")
 
 
+def test_describing_words_rank_but_never_narrow(search):
+    # "khas malang" describes: every oleh-oleh business is found, the khas Malang ones first.
+    assert set(search("oleh oleh khas malang")) == set(search("oleh2"))
+
+
+def test_oleh_oleh_does_not_find_the_word_oleh_by_itself(search):
+    # "Sepatu kulit ... dijahit tangan oleh perajin": "oleh" (by) is not oleh-oleh.
+    assert "sepatu-kulit-pak-rudi" not in search("oleh oleh")
+
+
 @pytest.mark.parametrize(("q", "first"), [
     # people and the trades they name
     ("tukang permak", "jahit-permak-pak-toyib"),
