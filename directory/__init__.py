@@ -94,6 +94,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         feeds,
         http_cache,
         index_health,
+        index_recovery,
         models,
         querylog,
         ratelimit,
@@ -119,6 +120,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     http_cache.init_app(app)
     cors.init_app(app)
     errors.init_app(app)  # after the API: its handlers replace flask-smorest's
+    index_recovery.init_app(app)  # a missing or damaged index: 503 for search, rebuilt
     cli.init_app(app)
     index_health.init_app(app)
     return app

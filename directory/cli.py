@@ -13,7 +13,7 @@ from .importers import ImportFileError
 from .models import db
 from .reference import load_reference_data
 from .schema_upgrade import add_missing_columns
-from .search import BuildRunning, get_index
+from .search import BuildRunning, IndexDiskFull, get_index
 
 
 @contextmanager
@@ -98,6 +98,8 @@ def reindex_command():
             count = services.reindex(progress=update)
     except BuildRunning as error:
         raise click.ClickException(f"{error}; the live index is unchanged.") from error
+    except IndexDiskFull as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Indexed {count} businesses.")
 
 

@@ -25,6 +25,7 @@ def make_app(tmp_path: Path, **config):
     with app.app_context():
         db.create_all()
         load_reference_data()
+    app.extensions["search"].ensure()  # an empty live index, as init-db makes
     return app
 
 

@@ -131,6 +131,7 @@ PAGES = {
     "business": ("/b/keripik-tempe-bu-sri", ".timeline li"),
     "sentra": ("/sentra/kampung-sanan", ".sentra-list li"),
     "sentra-list": ("/sentra", ".sentra-list li"),
+    "statistik": ("/statistik", "#table-category table"),
 }
 
 
