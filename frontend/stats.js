@@ -216,12 +216,14 @@ function renderContext(stats) {
       html("span", {class: "source"}, `(${r.as_of_label}; sumber: ${r.source})`)))));
 
   const reach = stats.reach;
-  set("reach-lead", `Jumlah akun yang dijangkau unggahan: ${reachText(reach.total)}. Angka jangkauan hanya diketahui untuk sebagian unggahan, jadi jumlah di bawah ini adalah batas bawah kecuali tertulis "semua".`);
+  set("reach-lead", `Jumlah akun yang dijangkau unggahan: ${reachText(reach.total)}. Angka jangkauan hanya diketahui untuk sebagian unggahan: tanda ≥ berarti "setidaknya", karena tidak semua unggahan dalam kelompok itu punya angka.`);
   // "≥": a sum over the posts with a figure, when some had none (a lower bound).
   const sumCell = (f) => f.sum === null ? "–" : (f.complete ? "" : "≥ ") + number(f.sum);
-  const row = (label, f) => [label, sumCell(f), `${number(f.posts_with_reach)} dari ${number(f.posts)}`];
-  set("table-reach", table("Jangkauan menurut rubrik, kecamatan, kategori dan tahun (≥ berarti setidaknya: tidak semua unggahan punya angka)",
-    ["Kelompok", "Akun dijangkau", "Angka diketahui (unggahan)"],
+  // Two columns, so "known for N of M posts" stays beside the sum on a 360 px phone.
+  const row = (label, f) => [label, html("span", {}, sumCell(f), html("br"),
+    html("small", {}, `diketahui ${number(f.posts_with_reach)} dari ${number(f.posts)} unggahan`))];
+  set("table-reach", table("Jangkauan menurut rubrik, kecamatan, kategori dan tahun",
+    ["Kelompok", "Akun dijangkau"],
     [...reach.by_rubric.map((r) => row(r.label, r)),
      ...reach.by_kecamatan.map((k) => row(`Kec. ${k.name} (${k.code})`, k)),
      ...reach.by_category.filter((c) => c.posts).map((c) => row(c.label, c)),
