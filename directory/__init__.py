@@ -87,7 +87,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import (
         admin,
         api,
-        catalogue,
         cli,
         cors,
         errors,
@@ -113,8 +112,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     admin.init_app(app)  # staff API under /api/v1/admin and the /staff page
     app.register_blueprint(web.bp)  # the citizen's pages: /, /static/..., /b/<slug>
     statspage.init_app(app)
-    feeds.init_app(app)  # Atom feeds, /sitemap.xml, /robots.txt
-    app.register_blueprint(catalogue.bp)  # /data.json: DCAT for data portals
+    feeds.init_app(app)  # canonical and feed links in every page (routes: api.init_app)
     app.register_blueprint(sentrapages.bp)  # /sentra and /sentra/<slug>
     ratelimit.init_app(app)
     http_cache.init_app(app)

@@ -4,10 +4,12 @@ Project Open Data (DCAT-US) v1.1: one plain JSON file that CKAN harvests as it i
 (ckanext-dcat's `dcat_json` harvester); docs/journalists.md says why this one.
 """
 
-from flask import Blueprint, current_app, jsonify
+from flask import current_app, jsonify
+from marshmallow import Schema, fields
 from sqlalchemy import func, select
 
 from . import changelog
+from .api.blueprint import Blueprint
 from .feeds import ALL, base_url
 from .models import Business, Feature, Rubric, db
 
@@ -19,7 +21,19 @@ KEYWORDS = ["UMKM", "usaha mikro kecil dan menengah", "ekonomi kreatif", "ekraf"
 OPTIONAL_EXPORTS = {"/api/v1/export/businesses.geojson": (
     "application/geo+json", "GeoJSON", "Usaha yang lokasinya diketahui, sebagai titik peta.")}
 
-bp = Blueprint("catalogue", __name__)
+bp = Blueprint("catalogue", __name__, description="A DCAT catalogue for data portals")
+
+
+class CatalogueSchema(Schema):
+    """The Project Open Data v1.1 catalogue (its JSON Schema: `describedBy`)."""
+
+    context = fields.String(data_key="@context")
+    id = fields.String(data_key="@id")
+    type = fields.String(data_key="@type")
+    conformsTo = fields.String()
+    describedBy = fields.String()
+    dataset = fields.List(fields.Dict(), metadata={
+        "description": "One dataset: the directory, with its distributions"})
 
 
 def _span():
@@ -113,7 +127,8 @@ def catalogue() -> dict:
             "describedBy": SCHEMA + "/catalog.json", "dataset": [dataset]}
 
 
-@bp.get("/data.json")
+@bp.route("/data.json")
+@bp.response(200, CatalogueSchema)
 def data_json():
     """Serve the catalogue."""
     response = jsonify(catalogue())

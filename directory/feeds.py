@@ -7,10 +7,12 @@ URI (RFC 4151): it never changes when the database is rebuilt or the sheet re-im
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, time, timedelta, timezone
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Response, current_app, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
+from .api.blueprint import Blueprint
+from .errors import NotFound
 from .models import Business, Feature, Rubric, db
 from .sentra import all_sentra
 
@@ -21,7 +23,9 @@ ENTRIES = 50
 WIB = timezone(timedelta(hours=7))  # posts are dated in Malang's time
 CRAWLERS_KEEP_OFF = ("/api/v1/admin", "/staff", "/api/v1/export/")
 
-bp = Blueprint("feeds", __name__)
+# A flask-smorest blueprint: the feeds, sitemap and robots.txt are in the OpenAPI document.
+bp = Blueprint("discovery", __name__, description="Feeds and files for readers and crawlers")
+TEXT = {"type": "string"}
 
 
 def base_url() -> str:
@@ -122,12 +126,14 @@ def atom_feed(rubric: str | None) -> bytes:
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
 
-@bp.get("/feeds/<name>.atom")
+@bp.route("/feeds/<name>.atom")
+@bp.response(200, TEXT, content_type="application/atom+xml",
+             description="An Atom document (RFC 4287)")
 def feed(name: str):
-    """Serve the Atom feed of one rubric, or of all (`semua`)."""
+    """Serve the Atom feed of the 50 newest appearances of one rubric, or of all (`semua`)."""
     rubric = None if name == ALL else name
     if rubric is not None and rubric not in _rubric_labels():
-        abort(404)
+        raise NotFound(f"No feed {name!r}: semua or a rubric slug.")
     return Response(atom_feed(rubric), mimetype="application/atom+xml")
 
 
@@ -165,13 +171,15 @@ def sitemap() -> bytes:
     return ET.tostring(urlset, encoding="utf-8", xml_declaration=True)
 
 
-@bp.get("/sitemap.xml")
+@bp.route("/sitemap.xml")
+@bp.response(200, TEXT, content_type="application/xml", description="A sitemap (sitemaps.org)")
 def sitemap_xml():
     """Serve the sitemap search engines read."""
     return Response(sitemap(), mimetype="application/xml")
 
 
-@bp.get("/robots.txt")
+@bp.route("/robots.txt")
+@bp.response(200, TEXT, content_type="text/plain")
 def robots_txt():
     """Point crawlers at the sitemap; keep them off the staff routes and the exports."""
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in CRAWLERS_KEEP_OFF), "",
@@ -187,5 +195,5 @@ def _page_links() -> dict:
 
 
 def init_app(app) -> None:
-    app.register_blueprint(bp)
+    """Let pages name their canonical address and feeds (the routes: directory.api)."""
     app.context_processor(_page_links)
