@@ -104,5 +104,8 @@ def reindex_command():
 
 
 def init_app(app) -> None:
-    for command in (init_db_command, seed_command, import_command, reindex_command):
+    from .instagram.cli import import_instagram_command
+
+    for command in (init_db_command, seed_command, import_command, reindex_command,
+                    import_instagram_command):
         app.cli.add_command(command)
