@@ -20,6 +20,7 @@ def make_app(tmp_path: Path, **config):
         # Off except in the tests of the limit itself; never the shared instance file.
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
+        "PHOTO_DIR": str(tmp_path / "photos"),
         # The query log's tests flush by hand; no timer writes after a test is over.
         "QUERY_LOG_FLUSH_SECONDS": 3600,
         **config,
@@ -63,6 +64,7 @@ def _app_from(template: Path, tmp_path: Path):
         "SEARCH_INDEX_DIR": str(tmp_path / "index"),
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
+        "PHOTO_DIR": str(tmp_path / "photos"),
         "QUERY_LOG_FLUSH_SECONDS": 3600,
     })
 
