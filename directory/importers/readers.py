@@ -17,7 +17,7 @@ from .messages import Message, Note
 COLUMNS = (
     "featured_on", "rubric", "slug", "name", "owner", "category", "district", "kelurahan",
     "address", "products", "description", "instagram", "whatsapp", "website", "post_url",
-    "reach", "established", "fictional",
+    "reach", "established", "fictional", "sentra", "subsector",
     # More about a business (DATA-FORMAT.md): where and when.
     "latitude", "longitude", "maps_url", "opening_hours", "status", "verified_on",
     # How to buy (optional; DATA-FORMAT.md "More about a business").
@@ -25,6 +25,8 @@ COLUMNS = (
     # File names inside a .zip import, separated by ";".
     "photos",
 )
+# Columns the exports add that are derived, not imported: read back without a warning.
+EXPORT_ONLY = ("district_code",)
 REQUIRED = ("featured_on", "rubric", "name", "category", "district", "kelurahan")
 # Headers of spreadsheets set to Indonesian (DATA-FORMAT.md), plus the obvious ones.
 ALIASES = {
@@ -34,6 +36,7 @@ ALIASES = {
     "tautan_posting": "post_url", "jangkauan": "reach", "fiktif": "fictional",
     "lintang": "latitude", "bujur": "longitude", "tautan_peta": "maps_url",
     "jam_buka": "opening_hours", "diverifikasi": "verified_on",
+    "subsektor": "subsector",
     "kisaran_harga": "price_range", "harga": "price_range", "tautan_pesan": "order_links",
     "sertifikat_halal": "halal", "foto": "photos",
 }
@@ -116,7 +119,7 @@ def _check_columns(columns: list[str], headers: dict) -> list[Note]:
         named = [f"{c} ({INDONESIAN[c]})" if c in INDONESIAN else c for c in missing]
         raise ImportFileError("missing required column(s): " + ", ".join(named))
     return [Note(None, c, Message("unknown_column", {"value": headers[c]}), headers[c])
-            for c in dict.fromkeys(columns) if c not in COLUMNS]
+            for c in dict.fromkeys(columns) if c not in COLUMNS and c not in EXPORT_ONLY]
 
 
 def _delimiter(header_line: str) -> str:
@@ -207,7 +210,7 @@ def read_json(text: str) -> tuple[list[RawRow], list[Note]]:
         values = {canonical_column(k): _as_text(v) for k, v in item.items()}
         features = values.pop("features", None)
         for column in values:
-            if column not in COLUMNS and column not in ignored:
+            if column not in COLUMNS and column not in EXPORT_ONLY and column not in ignored:
                 ignored.add(column)
                 warnings.append(Note(None, column, Message("unknown_column",
                                                            {"value": headers[column]}),

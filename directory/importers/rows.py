@@ -10,6 +10,7 @@ from functools import cache
 
 from .. import geo, hours
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
+from ..sentra import sentra_slug, subsector_slug
 from . import commerce, fields
 from .messages import Invalid, Message, Note
 from .readers import RawRow
@@ -55,15 +56,20 @@ class ImportRow:
     halal: str | None = None
     pirt: str | None = None
     photos: tuple[str, ...] = ()  # file names inside a .zip import
+    sentra: str | None = None
+    subsector: str | None = None
 
     def details(self) -> dict:
         """Return the business fields this row gives (the latest row's win).
 
-        A blank where-and-when cell leaves what the directory holds (DATA-FORMAT.md).
+        A blank sentra, subsector or where-and-when cell leaves the stored value
+        (optional columns, DATA-FORMAT.md).
         """
+        kept = {name: value for name, value in (("sentra_slug", self.sentra),
+                                                 ("subsector_slug", self.subsector)) if value}
         given = {name: getattr(self, name) for name in WHERE_WHEN
                  if getattr(self, name) is not None}
-        return given | {
+        return given | kept | {
             "name": self.name, "owner": self.owner, "category_slug": self.category,
             "kelurahan_slug": self.kelurahan, "address": self.address,
             "products": list(self.products), "description": self.description,
@@ -139,7 +145,7 @@ OPTIONAL = {
     "verified_on": fields.verified_date,
     "price_range": commerce.price_range, "order_links": commerce.order_links,
     "qris": fields.boolean, "nib": commerce.nib, "halal": commerce.halal_certificate,
-    "pirt": commerce.pirt,
+    "pirt": commerce.pirt, "sentra": sentra_slug, "subsector": subsector_slug,
 }
 LISTS = ("products", "order_links", "photos")  # a JSON list is accepted for these
 

@@ -28,7 +28,13 @@ XSS_NAME = "<img src=x onerror=alert(1)>"
 
 COLUMNS = ["featured_on", "rubric", "slug", "name", "owner", "category", "district", "kelurahan",
            "address", "products", "description", "instagram", "whatsapp", "post_url", "reach",
-           "established", "fictional", "latitude", "longitude", "opening_hours", "status"]
+           "established", "fictional", "sentra", "subsector",
+           "latitude", "longitude", "opening_hours", "status"]
+# slug -> (sentra, ekraf subsector)
+GROUPS = {"keripik-tempe-bu-sri": ("Kampung Sanan", ""),
+          "kripik-sanan-pak-darto": ("Kampung Sanan", ""),
+          "keramik-dinoyo-jaya": ("Sentra Keramik Dinoyo", "Kriya"),
+          "batik-sukun-asri": ("", "Fesyen")}
 # Where and when (slug -> latitude, longitude, hours, status). Hours that do not depend on
 # the clock ("24/7", none) keep the labels the tests read the same at any hour.
 WHERE_WHEN = {
@@ -106,6 +112,8 @@ def write_test_data(path: Path) -> None:
                 "established": 1990 + i % 30, "fictional": "true",
                 **dict(zip(("latitude", "longitude", "opening_hours", "status"),
                            WHERE_WHEN.get(slug, ("", "", "", "")), strict=True)),
+                "sentra": GROUPS.get(slug, ("", ""))[0],
+                "subsector": GROUPS.get(slug, ("", ""))[1],
             })
 
 

@@ -130,6 +130,8 @@ PAGES = {
     "results": ("/?q=tempe&district=blimbing", "#cards .card"),
     "business": ("/b/keripik-tempe-bu-sri", ".leaflet-marker-icon"),
     "map": ("/?q=tempe&view=peta", ".leaflet-marker-icon"),
+    "sentra": ("/sentra/kampung-sanan", ".sentra-list li"),
+    "sentra-list": ("/sentra", ".sentra-list li"),
     "statistik": ("/statistik", "#table-category table"),
 }
 
@@ -142,8 +144,37 @@ def test_pages_pass_axe_and_are_photographed(page, screenshots, name, width, hei
     page.goto(path)
     expect(page.locator(ready).first).to_be_visible()
     page.screenshot(path=screenshots / f"{name}-{width}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
 
     results = Axe().run(page)
     bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert bad == [], bad
+
+
+def test_sentra_page_lists_its_businesses_and_leads_to_the_filtered_search(page):
+    page.goto("/sentra/kampung-sanan")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kampung Sanan")
+    expect(page.locator(".lead")).to_contain_text("tujuh sentra produksi")
+    items = page.locator(".sentra-list li")
+    expect(items).to_have_count(2)
+    expect(items.first.get_by_role("link")).to_have_text("Keripik Tempe Bu Sri")
+    page.get_by_role("link", name="Saring di halaman pencarian").click()
+    expect(page).to_have_url(re.compile(r"/\?sentra=kampung-sanan$"))
+    expect(page.locator("#cards .card")).to_have_count(2)
+    expect(page.get_by_role("button", name="Hapus saringan Sentra: Kampung Sanan")).to_be_visible()
+
+
+def test_search_page_offers_sentra_and_subsector_facets_and_shows_them_on_cards(page):
+    page.goto("/?q=keramik")
+    card = page.locator("#cards .card").filter(has_text="Keramik Dinoyo Jaya")
+    expect(card).to_contain_text("Ekraf: Kriya")
+    expect(card.get_by_role("link", name="Sentra Keramik Dinoyo")).to_have_attribute(
+        "href", "/sentra/sentra-keramik-dinoyo")
+    page.goto("/?district=blimbing")  # at 1280 px the filter panel is open
+    sentra = page.locator("#facets fieldset").filter(has_text="Sentra")
+    sentra.get_by_label(re.compile(r"^Kampung Sanan")).check()
+    expect(page).to_have_url(re.compile(r"sentra=kampung-sanan"))
+    expect(page.locator("#cards .card")).to_have_count(2)
+    page.goto("/b/batik-sukun-asri")
+    expect(page.locator(".facts")).to_contain_text("Fesyen")
