@@ -211,29 +211,15 @@
   }
 
   /* ---- maps: Leaflet and map.js load only when a map is shown ---- */
-  const loading = {};
-  function loadScript(src) {
-    loading[src] ||= new Promise((resolve, reject) => {
-      const el = h('script', { src });
-      el.addEventListener('load', resolve);
-      el.addEventListener('error', () => { delete loading[src]; reject(new Error('map script')); });
+  let mapCode = null;
+  function mapKit() {
+    mapCode ||= new Promise((resolve, reject) => {
+      const el = h('script', { src: document.body.dataset.mapJs });
+      el.addEventListener('load', () => window.DirektoriPeta.then(resolve, reject));
+      el.addEventListener('error', () => { mapCode = null; reject(new Error('map script')); });
       document.head.append(el);
     });
-    return loading[src];
-  }
-  function loadCss(href) {
-    if (href && !document.querySelector(`link[href="${CSS.escape(href)}"]`)) {
-      document.head.append(h('link', { rel: 'stylesheet', href }));
-    }
-  }
-  async function mapKit(cluster) {
-    const d = document.body.dataset;
-    loadCss(d.leafletCss);
-    if (cluster) { loadCss(d.clusterCss); loadCss(d.clusterTheme); }
-    await loadScript(d.leafletJs);
-    if (cluster) await loadScript(d.clusterJs);
-    await loadScript(d.mapJs);
-    return window.DirektoriPeta;
+    return mapCode;
   }
 
   function problem(retry, error) {
@@ -386,7 +372,7 @@
       const my = token;
       const note = $('map-note');
       try {
-        const peta = await mapKit(true);
+        const peta = await mapKit();
         if (my !== token) return;
         map = peta.results(mapBox, data.items, (b) => card(b, 'h3', null, s.q), pointOf(s.near));
         const missing = data.items.length - map.located;
@@ -642,7 +628,7 @@
       const b = { name: box.dataset.name, status: box.dataset.status,
         open_now: box.dataset.open === 'true',
         location: { lat: Number(box.dataset.lat), lon: Number(box.dataset.lon) } };
-      mapKit(false).then((peta) => { box.hidden = false; peta.business(box, b); })
+      mapKit().then((peta) => { box.hidden = false; peta.business(box, b); })
         .catch(() => { box.hidden = true; });
     }
     const back = $('back');

@@ -6,6 +6,16 @@
 
   const MALANG = [-7.98, 112.63];
   const conf = document.body.dataset;
+  const here = new URL('.', document.currentScript.src);
+  const at = (path) => new URL(path, here).href;
+  const css = (path) => document.head.append(Object.assign(document.createElement('link'),
+    { rel: 'stylesheet', href: at(path) }));
+  const script = (path) => new Promise((resolve, reject) => {
+    const el = Object.assign(document.createElement('script'), { src: at(path) });
+    el.addEventListener('load', resolve);
+    el.addEventListener('error', reject);
+    document.head.append(el);
+  });
 
   function baseMap(el, zoom) {
     // maxZoom on the map itself: the cluster plugin needs one even without tiles.
@@ -59,5 +69,11 @@
     return { map, destroy: () => map.remove() };
   }
 
-  window.DirektoriPeta = { results, business };
+  // Leaflet, its cluster plugin and their styles, from vendor/ beside this folder.
+  ['../vendor/leaflet/leaflet.css', '../vendor/leaflet.markercluster/MarkerCluster.css',
+    '../vendor/leaflet.markercluster/MarkerCluster.Default.css', 'map.css'].forEach(css);
+  const ready = script('../vendor/leaflet/leaflet.js')
+    .then(() => script('../vendor/leaflet.markercluster/leaflet.markercluster.js'))
+    .then(() => ({ results, business }));
+  window.DirektoriPeta = ready;
 })();
