@@ -1,6 +1,7 @@
 """Fixtures: an app on a temporary database and index with a small set of businesses."""
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,13 @@ def write_file(tmp_path):
             path.write_text(content, encoding=encoding)
         return path
     return write
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say which schemathesis checks judged the answers, so a silently shrunk list shows."""
+    fuzzing = sys.modules.get("tests.test_schemathesis")
+    if fuzzing is None or not fuzzing.CHECKS_RAN:
+        return
+    terminalreporter.section("schemathesis checks that ran (in how many tests)")
+    for name in sorted(check.__name__ for check in fuzzing.ALL_CHECKS):
+        terminalreporter.write_line(f"{name}: {fuzzing.CHECKS_RAN[name]}")

@@ -102,9 +102,11 @@ class StaffBusinessSchema(StaffSchema):
     category = fields.String(attribute="category_slug", required=True,
                              validate=validate.OneOf(_slugs("categories")))
     district = fields.Function(lambda b: b.kecamatan.slug, deserialize=str,
-                               metadata={"description": "Kecamatan; derived from kelurahan"})
+                               metadata={"type": "string",
+                                        "description": "Kecamatan; derived from kelurahan"})
     kelurahan = fields.Function(lambda b: b.kelurahan_slug, deserialize=str, required=True,
-                                metadata={"description": "Kelurahan, any usual spelling"})
+                                metadata={"type": "string",
+                                          "description": "Kelurahan, any usual spelling"})
     address = OptionalText(300)
     products = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
                            validate=validate.Length(max=50))
@@ -117,7 +119,7 @@ class StaffBusinessSchema(StaffSchema):
     fictional = fields.Boolean()
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
-    deleted_at = fields.DateTime(dump_only=True)
+    deleted_at = fields.DateTime(dump_only=True, allow_none=True)  # null while live
     features = fields.List(fields.Nested(StaffFeatureSchema), dump_only=True)
 
     @validates("established")
