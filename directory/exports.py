@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import exists, extract, func, select
 
 from . import services
+from .importers.readers import FORMULA_START
 from .models import Business, Category, Feature, Kecamatan, Kelurahan, db
 from .search import SearchRequest
 
@@ -30,8 +31,6 @@ BUSINESS_COLUMNS = ("slug", "name", "owner", "category", "district", "kelurahan"
                     "established", "appearances", "first_featured_on", "last_featured_on",
                     "rubrics", "latest_post_url", "fictional", "updated_at")
 DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -138,7 +137,9 @@ def _text(value) -> str:
 
 def _defuse(text: str) -> str:
     # OWASP's advice for files opened in a spreadsheet: a leading ' makes a formula text.
-    return "'" + text if text.startswith(FORMULA_START) else text
+    # Texts of quotes then a formula start ("'+x") get one more too: the importer drops
+    # one before such a start (importers.readers.unguard), so it reads back what was written.
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
 
 
 class CsvRows:

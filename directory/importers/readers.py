@@ -9,6 +9,10 @@ import json
 import re
 from dataclasses import dataclass
 
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection): the
+# spreadsheet export (directory.exports) puts a ' before it, which unguard() drops again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 COLUMNS = (
     "featured_on", "rubric", "slug", "name", "owner", "category", "district", "kelurahan",
     "address", "products", "description", "instagram", "whatsapp", "website", "post_url",
@@ -57,6 +61,14 @@ def read_file(data: bytes, filename: str) -> tuple[list[RawRow], list[str]]:
     return read_csv(text) if suffix == "csv" else read_json(text)
 
 
+def unguard(cell: str) -> str:
+    """Drop the `'` a spreadsheet export puts before a formula start, so it imports back.
+
+    "'+6281234567890" -> "+6281234567890"; "''=1" -> "'=1"; "'Ngalam" stays.
+    """
+    return cell[1:] if cell[:1] == "'" and cell.lstrip("'")[:1] in FORMULA_START else cell
+
+
 def _check_columns(columns: list[str]) -> list[str]:
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
@@ -88,7 +100,7 @@ def read_csv(text: str) -> tuple[list[RawRow], list[str]]:
                 break
             if not any(cell.strip() for cell in cells):
                 continue  # spreadsheets append empty rows of delimiters
-            values = {c: v.strip() for c, v in zip(columns, cells, strict=False)
+            values = {c: unguard(v.strip()) for c, v in zip(columns, cells, strict=False)
                       if c in COLUMNS and v.strip()}
             if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
                 values["__extra__"] = f"{len(cells)} cells for {len(columns)} columns"
