@@ -40,6 +40,11 @@ def default_config(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": "sqlite:///" + os.path.join(instance_path, "ratelimit.sqlite3"),
         # Set to the number of proxies in front of the app so the client's address is used.
         "PROXY_FIX_X_FOR": 0,
+        # The query log (docs/privacy.md): searches counted per day and normalised text only.
+        "LOG_QUERIES": True,
+        "QUERY_LOG_DAYS": 180,  # day rows older than this are deleted
+        "QUERY_LOG_MIN_COUNT": 3,  # a query seen fewer times in a day is never listed
+        "QUERY_LOG_FLUSH_SECONDS": 5.0,  # counters go to the database at most this often
         "DATA_LICENCE_NAME": "CC BY 4.0",
         "DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/",
     }
@@ -64,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         http_cache,
         index_health,
         models,
+        querylog,
         ratelimit,
         search,
         statspage,
@@ -72,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     models.init_app(app)
     search.init_app(app)
+    querylog.init_app(app)
     api.init_app(app)
     admin.init_app(app)  # staff API under /api/v1/admin and the /staff page
     app.register_blueprint(web.bp)  # the citizen's pages: /, /static/..., /b/<slug>

@@ -9,10 +9,11 @@ import click
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from . import services
+from . import changelog, services
 from .importers import ImportFileError
 from .models import db
 from .reference import load_reference_data
+from .schema_upgrade import add_missing_columns
 from .search import BuildRunning, get_index
 
 SAMPLE = "data/sample/features.csv"
@@ -30,10 +31,14 @@ def progress_bar(total: int, unit: str):
 def init_db_command():
     """Create the tables and load the reference data; safe to run again."""
     db.create_all()
+    if added := add_missing_columns(db.engine, db.metadata):
+        click.echo("Database upgraded: added " + ", ".join(added) + ".")
     counts = load_reference_data()
     index = get_index()
     index.sweep()
     click.echo("Database ready: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + ".")
+    if backfilled := changelog.backfill():
+        click.echo(f"Change log started: {backfilled} businesses logged as created.")
     # An index written by an older version (other fields or analysis) is rebuilt here, so
     # upgrading needs no extra step.
     if not index.exists():

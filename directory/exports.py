@@ -214,6 +214,18 @@ def business_record(row, features) -> dict:
     }
 
 
+def business_records(ids: list[int]) -> dict[int, dict]:
+    """Return business id -> its export record, for the live businesses among `ids`."""
+    records = {}
+    for start in range(0, len(ids), BATCH):
+        rows = db.session.execute(
+            _business_rows().where(Business.id.in_(ids[start:start + BATCH]))).all()
+        features = features_of([r.id for r in rows])
+        records.update((row.id, business_record(row, features.get(row.id, [])))
+                       for row in rows)
+    return records
+
+
 def _json_batches(selection: ExportFilter) -> Iterator[list[str]]:
     for batch in _records(selection):
         yield [json.dumps(business_record(row, features), ensure_ascii=False)

@@ -123,4 +123,7 @@ def _sqlite_pragmas(connection, _record) -> None:
 
 
 def init_app(app) -> None:
+    from . import changelog  # its table, and the hook that writes it beside every change
+
     db.init_app(app)
+    changelog.listen()

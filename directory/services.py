@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from . import querylog
 from .importers import ImportReport, run_import
 from .models import Business, Category, Feature, Kecamatan, Kelurahan, Rubric, db
 from .search import SearchPage, SearchRequest, get_index
@@ -43,9 +44,16 @@ def businesses_by_ids(ids: list[int]) -> list[Business]:
     return [found[i] for i in ids if i in found]
 
 
-def search_businesses(request: SearchRequest) -> tuple[SearchPage, list[Business]]:
-    """Search the index, then fetch the page's rows from the database in ranked order."""
+def search_businesses(request: SearchRequest, *, log: bool = False
+                      ) -> tuple[SearchPage, list[Business]]:
+    """Search the index, then fetch the page's rows from the database in ranked order.
+
+    `log`: count a citizen's search in the query log (the first page of a text search).
+    """
     page = get_index().search(request)
+    if log and request.page == 1 and request.text.strip():
+        querylog.record(request.text, page.total, filtered=bool(request.filters),
+                        corrected=page.typos or page.suggestion is not None)
     businesses = businesses_by_ids(page.ids)
     for business in businesses:
         business.highlights = page.highlights.get(business.id)
@@ -217,3 +225,25 @@ def matching_ids(request: SearchRequest) -> list[int]:
     if not first.total:
         return []
     return sorted(index.search(replace(request, page=1, per_page=first.total)).ids)
+
+
+def unmet_demand(start, end, limit: int = 100) -> list[dict]:
+    """Return what citizens searched for in [start, end] that no featured business offers.
+
+    The words of the listed queries, each searched alone in the live index now: kept when
+    it finds no business, or only businesses never featured ("tempe mendoan" found keripik
+    tempe, yet nobody offers mendoan). Staff
+    use the list to choose the next feature; a word fixed since (a new business, a synonym)
+    drops out by itself.
+    """
+    from .search.vocabulary import stopwords
+
+    unmet = []
+    for item in querylog.searched_words(start, end, stopwords()):
+        page = get_index().search(SearchRequest(text=item["word"], per_page=50))
+        featured = [b for b in businesses_by_ids(page.ids) if b.features]
+        if page.total == 0 or not featured:
+            unmet.append({**item, "offered_by": page.total})
+        if len(unmet) >= limit:
+            break
+    return unmet

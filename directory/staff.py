@@ -108,7 +108,8 @@ def update_business(slug: str, data: dict) -> Business:
             raise Conflict(f"A business with slug {new_slug!r} exists.")
         for name, value in data.items():
             setattr(business, name, value)
-        business.updated_at = utcnow()
+        # updated_at moves by its onupdate only when a value changed: saving an unchanged
+        # form is no change (nor a change-log entry).
         db.session.flush()
         change.business_ids.add(business.id)
         audit.record("business.update", business.slug, before, business_snapshot(business))

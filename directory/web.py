@@ -3,7 +3,15 @@
 Everything here is HTML for people; data for programs lives under /api/v1.
 """
 
-from flask import Blueprint, make_response, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from . import services
 from .errors import handle_http_exception
@@ -87,6 +95,14 @@ def business(slug):
         summary=summarise(item),
         jsonld=local_business_jsonld(item, page_url),
     )
+
+
+@bp.get("/privasi")
+def privacy():
+    """Say, in Indonesian, what a search leaves behind (docs/privacy.md in English too)."""
+    config = current_app.config
+    return render_template("privacy.html", enabled=config["LOG_QUERIES"],
+                           min_count=config["QUERY_LOG_MIN_COUNT"], days=config["QUERY_LOG_DAYS"])
 
 
 def summarise(item):

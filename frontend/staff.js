@@ -100,6 +100,7 @@
       $("staff-tools").hidden = false;
       await loadReference();
       loadAudit(true);
+      document.dispatchEvent(new CustomEvent("staff:signed-in"));
     } catch (error) {
       if (error.status !== 401) say("token-status", error.message, "bad");
     }
@@ -356,6 +357,9 @@
       say("token-status", error.message, "bad");
     }
   }
+
+  // For the page's other sections (staff-searches.js): the same calls and DOM helper.
+  window.Staff = { call, el, say };
 
   document.addEventListener("DOMContentLoaded", () => {
     $("token-form").addEventListener("submit", (event) => {

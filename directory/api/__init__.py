@@ -2,7 +2,7 @@
 
 from flask_smorest import Api
 
-from . import businesses, docs, exports, features, places, spec, stats, suggest
+from . import businesses, changes, docs, exports, features, places, spec, stats, suggest
 
 
 class DirectoryApi(Api):
@@ -16,6 +16,6 @@ def init_app(app) -> None:
     api.init_app(app)
     spec.document(api)
     for blueprint in (businesses.blp, places.blp, features.blp, stats.blp, exports.blp,
-                      suggest.blp):
+                      suggest.blp, changes.blp):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.register_blueprint(docs.bp)

@@ -25,7 +25,7 @@ def list_businesses(q, page, per_page, sort, **filters):
         page=page,
         per_page=per_page,
     )
-    result, businesses = services.search_businesses(request)
+    result, businesses = services.search_businesses(request, log=True)
     return {
         "items": businesses,
         "total": result.total,

@@ -37,7 +37,8 @@ class CsvExportArgs(ExportArgs):
 
 class FeatureRecordSchema(Schema):
     rubric = fields.String()
-    featured_on = fields.Date()
+    # Already text in the record (the exports write it as they stream); documented as a date.
+    featured_on = fields.String(metadata={"format": "date"})
     post_url = fields.String(allow_none=True)
     reach = fields.Integer(allow_none=True)
 

@@ -28,6 +28,7 @@ class SearchPage:
     total: int
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None  # "did you mean"
+    typos: bool = False  # some word matched only one typo away
     # business id -> {"name": [[s, e]], "products": [[[s, e]], ...], "description": ...}
     highlights: dict[int, dict] = field(default_factory=dict)
 

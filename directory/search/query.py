@@ -49,6 +49,7 @@ class Plan:
     terms: set[str] = field(default_factory=set)  # analyzed terms matched, for highlights
     exact: set[str] = field(default_factory=set)  # plain words matched, for highlights
     suggestion: str | None = None
+    typos: bool = False  # the typo stage was needed (counted by the query log)
 
 
 def plain_plan(text: str) -> Plan:
@@ -77,7 +78,7 @@ def plan(reader, text: str, count: Callable[[Q.Query], int]) -> Plan:
         if tolerant != words:
             words = tolerant
             query, found = _relaxed(words, places, place_words, count)
-    result = Plan(query)
+    result = Plan(query, typos=any(w.typos for w in words))
     for w in words + place_words:
         result.terms |= {w.term, *map(normalize, w.typos)}
         result.exact |= {*w.surface, *w.typos}
