@@ -13,6 +13,7 @@ from directory import auth, services
 
 from ..conftest import make_app
 from ..staff_helpers import generate_businesses
+from .conftest import assert_no_axe_violations
 
 SHEET = ("tanggal;rubrik;nama_usaha;kategori;kecamatan;kelurahan;produk\n"
          "06/06/2025;umkm-of-the-week;Pecel Madiun Mbok Sum;kuliner;Klojen;Kauman;pecel\n"
@@ -180,3 +181,4 @@ def test_staff_page_speaks_indonesian_about_refusals_dates_and_times(page, token
     # UTC 'YYYY-MM-DDTHH:MM:SS' shown as Malang's time, e.g. '6 Jun 2025, 18.34'.
     expect(page.locator("#audit-rows td").first).to_have_text(
         re.compile(r"^\d{1,2} \w{3} \d{4},? \d{2}[.:]\d{2}$"))
+    assert_no_axe_violations(page)  # signed in, with a refusal, results and the audit log
