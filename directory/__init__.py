@@ -50,6 +50,12 @@ def default_config(instance_path: str) -> dict:
     }
 
 
+def _keeps_files_in(folder: str, config) -> bool:
+    # Made only when used: an app configured elsewhere (tests, a server) leaves no empty folder.
+    keys = ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", "RATELIMIT_STORAGE_URI")
+    return any(folder in str(config.get(key, "")) for key in keys)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: defaults, then the environment, then `test_config`."""
     app = Flask(__name__, instance_relative_config=True)
@@ -57,7 +63,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("DIRECTORY")
     if test_config:
         app.config.update(test_config)
-    os.makedirs(app.instance_path, exist_ok=True)
+    if _keeps_files_in(app.instance_path, app.config):
+        os.makedirs(app.instance_path, exist_ok=True)
     app.json.sort_keys = False  # keep fields in the schemas' order: easier to read
 
     from . import (

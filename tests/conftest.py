@@ -1,7 +1,9 @@
 """Fixtures: an app on a temporary database and index with a small set of businesses."""
 
+import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,47 @@ from directory.models import db
 from directory.reference import load_reference_data
 
 DATA = Path(__file__).parent / "data"
+CHECKOUT_INSTANCE = Path(__file__).resolve().parents[1] / "instance"
+# Files an app keeps, by the config key naming them: each test points them into its tmp_path.
+FALLBACK = pytest.StashKey[Path]()  # the folder of the suite's fallback instance files
+INSTANCE_KEYS = ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", "RATELIMIT_STORAGE_URI")
+
+
+def pytest_configure(config):
+    """Point every app the suite builds, and every process it starts, away from instance/.
+
+    Tests pass their own tmp_path files (make_app); this catches an app built without them,
+    so that a test can never write the checkout's instance/ (a developer's real data).
+    """
+    folder = Path(tempfile.mkdtemp(prefix="directory-tests-"))
+    config.stash[FALLBACK] = folder
+    os.environ["DIRECTORY_SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder / 'directory.sqlite3'}"
+    os.environ["DIRECTORY_SEARCH_INDEX_DIR"] = str(folder / "index")
+    os.environ["DIRECTORY_RATELIMIT_STORAGE_URI"] = f"sqlite:///{folder / 'ratelimit.sqlite3'}"
+
+
+def pytest_unconfigure(config):
+    folder = config.stash.get(FALLBACK, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def instance_state() -> list[tuple] | None:
+    """What the checkout's instance/ holds: every path with its size and modification time."""
+    if not CHECKOUT_INSTANCE.exists():
+        return None
+    return sorted((str(p.relative_to(CHECKOUT_INSTANCE)), p.is_dir(),
+                   None if p.is_dir() else (p.stat().st_size, p.stat().st_mtime_ns))
+                  for p in CHECKOUT_INSTANCE.rglob("*"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_instance_untouched():
+    """Fail the run when any test created or changed something in the checkout's instance/."""
+    before = instance_state()
+    yield
+    after = instance_state()
+    assert after == before, f"the suite wrote into {CHECKOUT_INSTANCE}: {before} -> {after}"
 
 
 def make_app(tmp_path: Path, **config):

@@ -16,8 +16,10 @@ DATA = Path(__file__).parent / "data"
 @pytest.fixture(scope="module")
 def pg_app(tmp_path_factory):
     with postgres_server() as url:
+        folder = tmp_path_factory.mktemp("pg")
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                          "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("pg-index"))})
+                          "SEARCH_INDEX_DIR": str(folder / "index"),
+                          "RATELIMIT_STORAGE_URI": f"sqlite:///{folder / 'ratelimit.sqlite3'}"})
         runner = app.test_cli_runner()
         assert runner.invoke(args=["init-db"]).exit_code == 0
         result = runner.invoke(args=["import", str(DATA / "businesses.csv")])

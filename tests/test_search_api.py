@@ -229,7 +229,8 @@ def test_suggest_requires_q(search):
 def test_the_plain_analyzer_stays_available(tmp_path):
     app = create_app({"TESTING": True, "SEARCH_ANALYZER": "plain",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
-                      "SEARCH_INDEX_DIR": str(tmp_path / "index")})
+                      "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+                      "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}"})
     with app.app_context():
         db.create_all()
         load_reference_data()
