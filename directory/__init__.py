@@ -4,6 +4,7 @@
 """
 
 import os
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -22,6 +23,9 @@ def default_config(instance_path: str) -> dict:
         # Seconds a search may run before it answers with the hits found so far.
         "SEARCH_TIME_LIMIT": 0.8,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Bytes of path + query; longer gets a JSON 414. Below gunicorn's own limit
+        # (gunicorn.conf.py), which would answer in HTML before the app saw the request.
+        "MAX_URL_LENGTH": 4096,
         "API_TITLE": "Direktori UMKM Kota Malang",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
@@ -34,12 +38,17 @@ def default_config(instance_path: str) -> dict:
         # Per client (IP address) over the whole public API; exports have their own budget.
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_APPLICATION": "300 per minute",
-        "RATELIMIT_EXPORT": "30 per hour",
+        # Enough to fetch every file the Statistik page links a few times over in an hour;
+        # 304 revalidations and the data dictionary do not count.
+        "RATELIMIT_EXPORT": "60 per hour",
         "RATELIMIT_HEADERS_ENABLED": True,
         # A file every worker shares; redis://host:6379 when running on several machines.
         "RATELIMIT_STORAGE_URI": "sqlite:///" + os.path.join(instance_path, "ratelimit.sqlite3"),
         # Set to the number of proxies in front of the app so the client's address is used.
         "PROXY_FIX_X_FOR": 0,
+        # Where the public reaches this site (scheme and host): canonical links, og:url and
+        # JSON-LD use it, never the request's Host header, which anyone can set.
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
         # The query log (docs/privacy.md): searches counted per day and normalised text only.
         "LOG_QUERIES": True,
         "QUERY_LOG_DAYS": 180,  # day rows older than this are deleted
@@ -56,6 +65,14 @@ def _keeps_files_in(folder: str, config) -> bool:
     return any(folder in str(config.get(key, "")) for key in keys)
 
 
+def public_base_url(value: str) -> str:
+    """Check PUBLIC_BASE_URL at start-up (a typo would put wrong links in every page)."""
+    parts = urlsplit(str(value).strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"PUBLIC_BASE_URL must be like https://umkm.example.id, not {value!r}")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: defaults, then the environment, then `test_config`."""
     app = Flask(__name__, instance_relative_config=True)
@@ -63,6 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("DIRECTORY")
     if test_config:
         app.config.update(test_config)
+    app.config["PUBLIC_BASE_URL"] = public_base_url(app.config["PUBLIC_BASE_URL"])
     if _keeps_files_in(app.instance_path, app.config):
         os.makedirs(app.instance_path, exist_ok=True)
     app.json.sort_keys = False  # keep fields in the schemas' order: easier to read

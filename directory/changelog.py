@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import event, func, insert, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .models import Business, Feature, db, utcnow
+from .models import Business, Feature, Photo, db, utcnow
 
 CREATED, CHANGED, DELETED, RESTORED = "created", "changed", "deleted", "restored"
 KINDS = (CREATED, CHANGED, DELETED, RESTORED)
@@ -74,8 +74,9 @@ def _before_flush(session: Session, _context, _instances) -> None:
                 pending.append((business, kind))
         for business in [o for o in session.deleted if isinstance(o, Business)]:
             pending.append((business, DELETED))
+        # An appearance or a photo changes what the public sees of its business.
         touched = [o for o in (*session.new, *session.dirty, *session.deleted)
-                   if isinstance(o, Feature)]
+                   if isinstance(o, Feature | Photo)]
         for feature in touched:
             if feature in session.dirty and not session.is_modified(feature):
                 continue

@@ -2,21 +2,18 @@
 
 import sys
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from . import changelog, services
+from . import changelog, sample, services
 from .importers import ImportFileError
 from .models import db
 from .reference import load_reference_data
 from .schema_upgrade import add_missing_columns
 from .search import BuildRunning, get_index
-
-SAMPLE = "data/sample/features.csv"
 
 
 @contextmanager
@@ -54,6 +51,11 @@ def _print_report(report) -> None:
         click.echo(f"warning: {warning}", err=True)
     for error in report.errors:
         click.echo(str(error), err=True)
+    if report.dry_run:
+        for label, businesses in (("would create", report.created),
+                                  ("would update", report.updated)):
+            for business in businesses:
+                click.echo(f"{label}: {business['name']} ({business['slug']})")
     click.echo(report.summary())
 
 
@@ -84,8 +86,7 @@ def seed_command(if_empty: bool):
     if if_empty and services.count_live() > 0:
         click.echo("The directory already has businesses; sample data not loaded.")
         return
-    with resources.as_file(resources.files("directory").joinpath(SAMPLE)) as path:
-        _import(path, dry_run=False)
+    _print_report(services.import_bytes(sample.sample_sheet(), "sample.csv"))
 
 
 @click.command("reindex")

@@ -5,6 +5,9 @@ Served at /api/v1/export/dictionary; docs/journalists.md explains the same in pr
 
 from .exports import BUSINESS_COLUMNS, FEATURE_COLUMNS
 
+# Every timestamp the API and the exports give: see timestamps.py.
+TIMESTAMP = "date-time, RFC 3339 in UTC (2026-11-29T13:14:56Z)"
+
 # name -> (type, Bahasa Indonesia, English)
 FIELDS = {
     "slug": ("text", "Pengenal tetap usaha (huruf kecil ASCII dan tanda hubung); tidak berubah.",
@@ -31,9 +34,9 @@ FIELDS = {
     "established": ("integer or empty", "Tahun usaha berdiri.", "Year the business started."),
     "fictional": ("boolean (true/false)", "true untuk data contoh rekaan, bukan usaha nyata.",
                   "true for made-up sample data, not a real business."),
-    "created_at": ("date-time (UTC)", "Waktu data masuk direktori.",
+    "created_at": (TIMESTAMP, "Waktu data masuk direktori.",
                    "When the record entered the directory."),
-    "updated_at": ("date-time (UTC)", "Waktu data usaha terakhir berubah.",
+    "updated_at": (TIMESTAMP, "Waktu data usaha terakhir berubah.",
                    "When the business's details last changed."),
     "url": ("path", "Alamat data ini di API.", "Where this record is in the API."),
     "appearances": ("integer", "Jumlah penampilan di rubrik.", "Number of appearances in the "
@@ -53,6 +56,31 @@ FIELDS = {
                  "Link to the post on the city's social media."),
     "reach": ("integer or empty", "Jumlah akun yang dijangkau unggahan (insight platform).",
               "Accounts the post reached (platform insights)."),
+    "price_min": ("integer (rupiah) or empty", "Harga termurah yang diunggah, dalam rupiah.",
+                  "The cheapest price posted, in rupiah."),
+    "price_max": ("integer (rupiah) or empty", "Harga termahal, dalam rupiah (sama dengan "
+                  "price_min bila hanya satu harga).", "The dearest price, in rupiah (equal to "
+                  "price_min for a single price)."),
+    "price_range": ("text or empty", "Kisaran harga seperti ditulis orang Indonesia: "
+                    "Rp10.000–Rp35.000.", "The price range as Indonesians write it: "
+                    "Rp10.000–Rp35.000."),
+    "order_links": ("CSV: URLs separated by '; '; JSON: list of objects {platform, url}",
+                    "Tautan untuk memesan atau membeli daring (GoFood, GrabFood, ShopeeFood, "
+                    "Shopee, Tokopedia, TikTok Shop, Lazada, Blibli); hanya https.",
+                    "Links to order or buy online (GoFood, GrabFood, ShopeeFood, Shopee, "
+                    "Tokopedia, TikTok Shop, Lazada, Blibli); https only."),
+    "qris": ("boolean (true/false) or empty", "Menerima pembayaran QRIS; kosong bila belum "
+             "diketahui.", "Takes QRIS payment; empty when not known."),
+    "nib": ("text (13 digits) or empty", "Nomor Induk Berusaha dari OSS.",
+            "Business registration number (Nomor Induk Berusaha) from OSS."),
+    "halal": ("text ('ID' + digits) or empty", "Nomor sertifikat halal BPJPH; terisi berarti "
+              "bersertifikat halal.", "BPJPH halal certificate number; filled means "
+              "halal-certified."),
+    "pirt": ("text (digits) or empty", "Nomor P-IRT (izin pangan industri rumah tangga).",
+             "P-IRT number (home food industry permit)."),
+    "photos": ("CSV: number of photos; JSON: list of objects {url, width, height, alt, credit}",
+               "Foto usaha; url mengarah ke JPEG terbesar, di-host direktori ini.",
+               "Photos of the business; url points to the largest JPEG, hosted here."),
     "features": ("list of objects {rubric, featured_on, post_url, reach}, newest first",
                  "Setiap penampilan di rubrik.", "Every appearance in the rubrics."),
 }
@@ -60,7 +88,8 @@ FIELDS = {
 JSON_FIELDS = ("slug", "name", "owner", "category", "category_label", "district",
                "district_slug", "kelurahan", "kelurahan_slug", "address", "products",
                "description", "instagram", "whatsapp", "website", "established", "fictional",
-               "created_at", "updated_at", "url", "features")
+               "price_min", "price_max", "price_range", "order_links", "qris", "nib", "halal",
+               "pirt", "photos", "created_at", "updated_at", "url", "features")
 
 EXPORTS = (
     ("/api/v1/export/businesses.csv", "text/csv", BUSINESS_COLUMNS,

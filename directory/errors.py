@@ -45,6 +45,23 @@ def error_response(status: int, message: str, fields: dict | None = None, header
     return response
 
 
+def _flat(messages):
+    """Return a repeated field's messages as one list, as for any other field.
+
+    marshmallow keys a list's errors by position: {"0": ["Must be ..."]} -> ["Must be ..."].
+    """
+    if isinstance(messages, dict) and messages and all(str(k).isdigit() for k in messages):
+        flat = []
+        for key in sorted(messages, key=int):
+            for message in _flat(messages[key]):
+                if message not in flat:
+                    flat.append(message)
+        return flat
+    if isinstance(messages, dict):  # an object in a list: name its fields
+        return [f"{name}: {text}" for name, value in messages.items() for text in _flat(value)]
+    return list(messages) if isinstance(messages, list | tuple) else [str(messages)]
+
+
 def _webargs_fields(error: HTTPException) -> dict | None:
     # webargs (through flask-smorest) puts {"query": {"field": [...]}} in error.data.
     messages = (getattr(error, "data", None) or {}).get("messages")
@@ -53,7 +70,11 @@ def _webargs_fields(error: HTTPException) -> dict | None:
     merged = {}
     for location_errors in messages.values():
         if isinstance(location_errors, dict):
-            merged.update(location_errors)
+            for name, field_errors in location_errors.items():
+                # A nested object keeps its per-field messages; a list's become a list.
+                is_list = isinstance(field_errors, dict) and all(
+                    str(k).isdigit() for k in field_errors)
+                merged[name] = _flat(field_errors) if is_list else field_errors
     return merged or None
 
 
@@ -91,6 +112,18 @@ def reject_oversized_body():
     return None
 
 
+def reject_overlong_url():
+    """Answer 414 in the error shape for a URL longer than MAX_URL_LENGTH bytes."""
+    limit = current_app.config.get("MAX_URL_LENGTH")
+    target = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    length = len(target) if target else (
+        len(request.path.encode()) + 1 + len(request.query_string))
+    if limit and length > limit:
+        return error_response(414, f"The URL is longer than {limit} bytes; ask for less, "
+                                   "or filter with fewer values.")
+    return None
+
+
 def reject_nul_characters():
     """Answer 400 for a NUL in the path or query: no name needs one, PostgreSQL refuses it."""
     if "\x00" in request.path or b"%00" in request.query_string.lower() \
@@ -100,6 +133,7 @@ def reject_nul_characters():
 
 
 def init_app(app) -> None:
+    app.before_request(reject_overlong_url)
     app.before_request(reject_oversized_body)
     app.before_request(reject_nul_characters)
     app.register_error_handler(HTTPException, handle_http_exception)

@@ -11,13 +11,14 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import exists, extract, func, select
+from sqlalchemy import exists, extract, func, or_, select
 
-from . import services
+from . import services, timestamps
+from .importers.commerce import PRICE_BANDS, format_price_range
 from .importers.readers import FORMULA_START
-from .models import Business, Category, Feature, Kecamatan, Kelurahan, db
+from .models import Business, Category, Feature, Kecamatan, Kelurahan, Photo, db
 from .search import SearchRequest
 
 BATCH = 1000
@@ -25,11 +26,14 @@ BATCH = 1000
 # The staff import format's columns, in its order: features.csv imports back unchanged.
 FEATURE_COLUMNS = ("featured_on", "rubric", "slug", "name", "owner", "category", "district",
                    "kelurahan", "address", "products", "description", "instagram", "whatsapp",
-                   "website", "post_url", "reach", "established", "fictional")
+                   "website", "post_url", "reach", "established", "fictional",
+                   "price_range", "order_links", "qris", "nib", "halal", "pirt")
 BUSINESS_COLUMNS = ("slug", "name", "owner", "category", "district", "kelurahan", "address",
                     "products", "description", "instagram", "whatsapp", "website",
                     "established", "appearances", "first_featured_on", "last_featured_on",
-                    "rubrics", "latest_post_url", "fictional", "updated_at")
+                    "rubrics", "latest_post_url", "fictional", "updated_at",
+                    "price_min", "price_max", "order_links", "qris", "nib", "halal", "pirt",
+                    "photos")
 DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}
 
 
@@ -49,7 +53,9 @@ def _business_rows():
                    Business.address, Business.products, Business.description,
                    Business.instagram, Business.whatsapp, Business.website,
                    Business.established, Business.fictional, Business.created_at,
-                   Business.updated_at)
+                   Business.updated_at, Business.price_min, Business.price_max,
+                   Business.order_links, Business.qris, Business.nib, Business.halal,
+                   Business.pirt)
             .join(Category, Category.slug == Business.category_slug)
             .join(Kelurahan, Kelurahan.slug == Business.kelurahan_slug)
             .join(Kecamatan, Kecamatan.slug == Kelurahan.kecamatan_slug)
@@ -71,7 +77,32 @@ def _apply_filters(statement, filters: dict[str, tuple[str, ...]]):
         years = [int(y) for y in filters["year"]]
         statement = statement.where(exists().where(
             Feature.business_id == Business.id, extract("year", Feature.featured_on).in_(years)))
+    return _apply_commerce_filters(statement, filters)
+
+
+def _apply_commerce_filters(statement, filters: dict[str, tuple[str, ...]]):
+    if filters.get("price_max"):
+        statement = statement.where(Business.price_min <= int(filters["price_max"][0]))
+    if filters.get("price"):
+        bands = [band_condition(key) for key in filters["price"]]
+        statement = statement.where(or_(*bands))
+    if filters.get("halal"):
+        has = Business.halal.is_not(None)
+        statement = statement.where(has if "1" in filters["halal"] else ~has)
+    if filters.get("qris"):
+        statement = statement.where(Business.qris.is_("1" in filters["qris"]))
     return statement
+
+
+def band_condition(key: str):
+    """The SQL of one price band, as the index assigns it (commerce.price_band)."""
+    lower = 0
+    for band, upper, _label in PRICE_BANDS:
+        if band == key:
+            condition = Business.price_min >= lower
+            return condition if upper is None else condition & (Business.price_min < upper)
+        lower = upper
+    raise ValueError(key)
 
 
 def business_batches(selection: ExportFilter, batch: int = BATCH) -> Iterator[list]:
@@ -118,7 +149,41 @@ def _records(selection: ExportFilter, feature_filters: dict | None = None):
     """Yield (business row, its appearances) batch by batch."""
     for rows in business_batches(selection):
         features = features_of([r.id for r in rows], feature_filters)
-        yield [(row, features.get(row.id, [])) for row in rows]
+        photos = photos_of([r.id for r in rows])
+        yield [(_Row(row, photos.get(row.id, [])), features.get(row.id, [])) for row in rows]
+
+
+class _Row:
+    """A business row with its photos beside it."""
+
+    def __init__(self, row, photos):
+        self._row, self.photos = row, photos
+
+    def __getattr__(self, name):
+        return getattr(self._row, name)
+
+    def _asdict(self) -> dict:
+        return {**self._row._asdict(), "photos": self.photos}
+
+
+def photos_of(business_ids: list[int]) -> dict[int, list[Photo]]:
+    """Return each business's photos in their order."""
+    found: dict[int, list[Photo]] = {}
+    statement = (select(Photo).where(Photo.business_id.in_(business_ids))
+                 .order_by(Photo.business_id, Photo.position, Photo.id))
+    for photo in db.session.scalars(statement):
+        found.setdefault(photo.business_id, []).append(photo)
+    return found
+
+
+def _order_urls(links) -> list[str]:
+    return [link["url"] for link in links or []]
+
+
+def _commerce(row) -> dict:
+    """The buying and legal fields of a row, in the exports' flat form."""
+    return {"price_range": format_price_range(row.price_min, row.price_max),
+            "order_links": _order_urls(row.order_links)}
 
 
 # -- CSV -----------------------------------------------------------------------------------
@@ -131,7 +196,7 @@ def _text(value) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(value)
     if isinstance(value, datetime):
-        return value.replace(microsecond=0).isoformat()
+        return timestamps.rfc3339(value)
     return str(value)
 
 
@@ -174,6 +239,7 @@ def _business_summary(row, features) -> dict:
         last_featured_on=features[-1].featured_on if features else None,
         rubrics=sorted({f.rubric_slug for f in features}),
         latest_post_url=next((f.post_url for f in reversed(features) if f.post_url), None),
+        order_links=_order_urls(row.order_links), photos=len(row.photos),
     )
     return record
 
@@ -188,8 +254,8 @@ def features_csv(selection: ExportFilter, delimiter=",", bom=False) -> Iterator[
     """One row per appearance, in the staff import format (it imports back as it is)."""
     def batches():
         for batch in _records(selection, selection.filters):
-            yield [{**row._asdict(), "featured_on": f.featured_on, "rubric": f.rubric_slug,
-                    "post_url": f.post_url, "reach": f.reach}
+            yield [{**row._asdict(), **_commerce(row), "featured_on": f.featured_on,
+                    "rubric": f.rubric_slug, "post_url": f.post_url, "reach": f.reach}
                    for row, features in batch for f in features]
     return CsvRows(FEATURE_COLUMNS, delimiter, bom).stream(batches())
 
@@ -207,11 +273,25 @@ def business_record(row, features) -> dict:
         "description": row.description, "instagram": row.instagram,
         "whatsapp": row.whatsapp, "website": row.website, "established": row.established,
         "fictional": bool(row.fictional),
+        "price_min": row.price_min, "price_max": row.price_max,
+        "price_range": format_price_range(row.price_min, row.price_max),
+        "order_links": [{"platform": link["platform"], "url": link["url"]}
+                        for link in row.order_links or []],
+        "qris": row.qris, "nib": row.nib, "halal": row.halal, "pirt": row.pirt,
+        "photos": [photo_record(p) for p in row.photos],
         "created_at": _text(row.created_at), "updated_at": _text(row.updated_at),
         "url": f"/api/v1/businesses/{row.slug}",
         "features": [{"rubric": f.rubric_slug, "featured_on": f.featured_on.isoformat(),
                       "post_url": f.post_url, "reach": f.reach} for f in reversed(features)],
     }
+
+
+def photo_record(photo: Photo) -> dict:
+    """A photo in the exports: its largest JPEG and the words that go with it."""
+    largest = photo.widths[-1] if photo.widths else photo.width
+    return {"url": f"/photos/{photo.digest}-{largest}.jpg", "width": photo.width,
+            "height": photo.height, "alt": photo.alt or photo.caption or "",
+            "credit": photo.credit}
 
 
 def business_records(ids: list[int]) -> dict[int, dict]:
@@ -221,7 +301,9 @@ def business_records(ids: list[int]) -> dict[int, dict]:
         rows = db.session.execute(
             _business_rows().where(Business.id.in_(ids[start:start + BATCH]))).all()
         features = features_of([r.id for r in rows])
-        records.update((row.id, business_record(row, features.get(row.id, [])))
+        photos = photos_of([r.id for r in rows])
+        records.update((row.id, business_record(_Row(row, photos.get(row.id, [])),
+                                                features.get(row.id, [])))
                        for row in rows)
     return records
 
@@ -265,8 +347,11 @@ def data_version() -> str:
     features = db.session.execute(select(
         func.count(Feature.id), func.max(Feature.id), func.sum(func.coalesce(Feature.reach, 0)),
         func.sum(func.length(func.coalesce(Feature.post_url, ""))))).one()
-    return hashlib.sha1(repr((tuple(businesses), tuple(features))).encode()).hexdigest()[:20]
+    photos = db.session.execute(select(
+        func.count(Photo.id), func.max(Photo.id), func.sum(Photo.position))).one()
+    return hashlib.sha1(repr((tuple(businesses), tuple(features), tuple(photos)))
+                        .encode()).hexdigest()[:20]
 
 
 def generated_at() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
+    return timestamps.now()

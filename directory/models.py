@@ -69,6 +69,15 @@ class Business(db.Model):
     whatsapp: Mapped[str | None]  # normalised to +62...
     website: Mapped[str | None]
     established: Mapped[int | None]
+    # What it costs and how to buy (DATA-FORMAT.md, "More about a business").
+    price_min: Mapped[int | None]  # rupiah, the cheapest price posted
+    price_max: Mapped[int | None]  # rupiah; equal to price_min for a single price
+    # [{platform, url}]; None is SQL NULL, so json_array_length never meets a JSON null.
+    order_links: Mapped[list[dict] | None] = mapped_column(JSON(none_as_null=True))
+    qris: Mapped[bool | None]  # None: not known
+    nib: Mapped[str | None]  # Nomor Induk Berusaha, 13 digits
+    halal: Mapped[str | None]  # BPJPH certificate number, "ID" + digits
+    pirt: Mapped[str | None]  # P-IRT number, digits
     # Sample businesses are made up; the API says so on every record.
     fictional: Mapped[bool] = mapped_column(default=False)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
@@ -82,9 +91,20 @@ class Business(db.Model):
         order_by="(Feature.featured_on.desc(), Feature.rubric_slug)",
         cascade="all, delete-orphan",
     )
+    photos: Mapped[list["Photo"]] = relationship(
+        back_populates="business", order_by="(Photo.position, Photo.id)",
+        cascade="all, delete-orphan",
+    )
 
     # Set per search hit by the service; not stored.
     highlights = None
+
+    @property
+    def price_range(self) -> str | None:
+        """The price as Indonesians write it: 'Rp10.000–Rp35.000'."""
+        from .importers.commerce import format_price_range
+
+        return format_price_range(self.price_min, self.price_max)
 
     @property
     def kecamatan(self) -> Kecamatan:
@@ -110,6 +130,26 @@ class Feature(db.Model):
 
     business: Mapped[Business] = relationship(back_populates="features")
     rubric: Mapped[Rubric] = relationship(lazy="joined")
+
+
+class Photo(db.Model):
+    """One photo of a business: its files live under PHOTO_DIR, named by content hash."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_id: Mapped[int] = mapped_column(ForeignKey("business.id"), index=True)
+    # sha256 of the re-encoded largest JPEG: names the files, and two uploads of the same
+    # picture share them.
+    digest: Mapped[str] = mapped_column(index=True)
+    width: Mapped[int]  # of the largest stored rendition
+    height: Mapped[int]
+    widths: Mapped[list[int]] = mapped_column(JSON, default=list)  # renditions stored
+    position: Mapped[int] = mapped_column(default=0)  # 0 is the card's photo
+    caption: Mapped[str | None]
+    alt: Mapped[str | None]  # staff write it; the caption when blank
+    credit: Mapped[str | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    business: Mapped[Business] = relationship(back_populates="photos")
 
 
 @event.listens_for(Engine, "connect")

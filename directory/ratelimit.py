@@ -5,14 +5,23 @@ folder (see ratelimit_storage.py), shared by every gunicorn worker on the machin
 to `redis://...` when the app runs on several machines.
 """
 
+import time
+
 from flask import current_app, request
-from flask_limiter import Limiter
+from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import ratelimit_storage  # noqa: F401  registers the sqlite:// storage scheme
+from .errors import error_response
 from .http_cache import is_public_path
+
+EXPORT_SCOPE = "export"
+# limits' granularity -> (Indonesian, English singular, English plural)
+UNITS = {"second": ("detik", "second", "seconds"), "minute": ("menit", "minute", "minutes"),
+         "hour": ("jam", "hour", "hours"), "day": ("hari", "day", "days"),
+         "month": ("bulan", "month", "months"), "year": ("tahun", "year", "years")}
 
 
 def _exempt() -> bool:
@@ -22,6 +31,63 @@ def _exempt() -> bool:
 
 def _export_limit() -> str:
     return current_app.config["RATELIMIT_EXPORT"]
+
+
+def _not_an_export() -> bool:
+    # The dictionary describes the files; reading it downloads no data.
+    return request.endpoint == "exports.export_dictionary"
+
+
+def _spends_export_budget(response) -> bool:
+    """Only a download spends: a 304 revalidation, a 422 or a 429 does not."""
+    return response.status_code == 200
+
+
+def _per(item) -> tuple[str, str]:
+    """'30 per 1 hour' -> ('per jam', 'per hour'); '5 per 2 hours' -> ('per 2 jam', ...)."""
+    indonesian, one, many = UNITS.get(item.GRANULARITY.name, (item.GRANULARITY.name,) * 3)
+    if item.multiples == 1:
+        return f"per {indonesian}", f"per {one}"
+    return f"per {item.multiples} {indonesian}", f"per {item.multiples} {many}"
+
+
+def _wait(seconds: float) -> tuple[str, str]:
+    """Say about how long to wait: ('12 menit', '12 minutes'); Retry-After has the exact count."""
+    seconds = max(1, round(seconds))
+    if seconds < 120:
+        return f"{seconds} detik", f"{seconds} seconds"
+    minutes = round(seconds / 60)
+    return f"{minutes} menit", f"{minutes} minutes"
+
+
+def too_many_requests(error: RateLimitExceeded):
+    """Answer 429 in the error shape, saying which budget and how long to wait, id + en."""
+    item = error.limit.limit
+    per_id, per_en = _per(item)
+    current = current_app.extensions["directory.limiter"].current_limit
+    wait_id, wait_en = _wait(current.reset_at - time.time() if current else item.get_expiry())
+    if error.limit.scope == EXPORT_SCOPE:
+        message = (f"Batas unduhan data tercapai: {item.amount} unduhan {per_id} per alamat. "
+                   f"Coba lagi dalam {wait_id}. / Export limit reached: {item.amount} "
+                   f"download{'' if item.amount == 1 else 's'} {per_en} per address. "
+                   f"Try again in {wait_en}.")
+    else:
+        message = (f"Terlalu banyak permintaan: batasnya {item.amount} {per_id} per alamat. "
+                   f"Coba lagi dalam {wait_id}. / Too many requests: the limit is "
+                   f"{item.amount} {per_en} per address. Try again in {wait_en}.")
+    return error_response(429, message)
+
+
+def show_export_budget(response):
+    """On an export, the X-RateLimit-* headers describe the export budget, not the API's."""
+    limiter = current_app.extensions["directory.limiter"]
+    export = next((limit for limit in limiter.current_limits
+                   if EXPORT_SCOPE in limit.request_args), None)
+    if export is not None and "X-RateLimit-Limit" in response.headers:
+        response.headers["X-RateLimit-Limit"] = str(export.limit.amount)
+        response.headers["X-RateLimit-Remaining"] = str(export.remaining)
+        response.headers["X-RateLimit-Reset"] = str(export.reset_at)
+    return response
 
 
 def cap_request_body():
@@ -41,6 +107,10 @@ def init_app(app) -> None:
     from .api.exports import blp as exports
 
     # The exports read the whole directory: their own, smaller budget on top.
-    limiter.shared_limit(_export_limit, scope="export")(exports)
+    limiter.shared_limit(_export_limit, scope=EXPORT_SCOPE, exempt_when=_not_an_export,
+                         deduct_when=_spends_export_budget)(exports)
+    # after_request hooks run last-registered first: this one runs after the limiter's.
+    app.after_request(show_export_budget)
     limiter.init_app(app)
     app.extensions["directory.limiter"] = limiter
+    app.register_error_handler(RateLimitExceeded, too_many_requests)

@@ -2,8 +2,11 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates
 
+from .importers.commerce import PLATFORM_LABELS, PRICE_BANDS, format_price_range
+from .importers.fields import MAX_INTEGER
 from .reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
 from .search import SORTS
+from .timestamps import Timestamp
 
 
 def _slugs(kind: str) -> set[str]:
@@ -52,6 +55,17 @@ class BusinessSearchArgs(PageArgs):
                        load_default=list, metadata={"description": "Featured in this year"})
     sort = fields.String(load_default=None, validate=validate.OneOf(SORTS),
                          metadata={"description": "relevance (default with q), newest, name"})
+    price = fields.List(fields.String(validate=validate.OneOf([b[0] for b in PRICE_BANDS])),
+                        load_default=list,
+                        metadata={"description": "Band of the cheapest price; repeat to OR"})
+    price_max = fields.Integer(load_default=None,
+                               validate=validate.Range(min=0, max=MAX_INTEGER),
+                               metadata={"description": "Rupiah: something costs this or less"})
+    halal = fields.Boolean(load_default=None,
+                           metadata={"description": "1: holds a halal certificate; 0: none "
+                                                    "recorded"})
+    qris = fields.Boolean(load_default=None,
+                          metadata={"description": "1: takes QRIS; 0: does not"})
 
     @validates("category")
     def _category(self, values, **_):
@@ -83,6 +97,10 @@ class BusinessSearchArgs(PageArgs):
         data["kelurahan"] = [kelurahan_lookup()[place_key(v)][0] for v in data["kelurahan"]]
         data["year"] = [str(v) for v in data["year"]]
         data["q"] = data["q"].strip()
+        # As the index's filters: lists of the terms to match.
+        for flag in ("halal", "qris"):
+            data[flag] = [] if data[flag] is None else ["1" if data[flag] else "0"]
+        data["price_max"] = [] if data["price_max"] is None else [str(data["price_max"])]
         return data
 
 
@@ -116,6 +134,44 @@ class ContactSchema(Schema):
     website = fields.String(allow_none=True)
 
 
+class OrderLinkSchema(Schema):
+    platform = fields.String(metadata={"description": "gofood, grabfood, shopeefood, shopee, "
+                                                      "tokopedia, tiktok-shop, lazada, blibli"})
+    label = fields.Function(lambda link: PLATFORM_LABELS.get(link["platform"], link["platform"]),
+                            metadata={"description": "The platform's name, for a button"})
+    url = fields.String()
+
+
+class PhotoSchema(Schema):
+    """One photo: stored renditions as WebP with a JPEG fallback, widths in pixels."""
+
+    id = fields.Integer()
+    alt = fields.Function(lambda p: p.alt or p.caption or "",
+                          metadata={"description": "Alt text; the caption when staff left it "
+                                                   "blank"})
+    caption = fields.String(allow_none=True)
+    credit = fields.String(allow_none=True)
+    width = fields.Integer(metadata={"description": "Of the largest rendition"})
+    height = fields.Integer()
+    src = fields.Function(lambda p: photo_url(p, p.widths[min(1, len(p.widths) - 1)], "jpg"),
+                          metadata={"description": "A middle-sized JPEG, for any browser"})
+    large = fields.Function(lambda p: photo_url(p, p.widths[-1], "jpg"),
+                            metadata={"description": "The largest JPEG (link previews)"})
+    srcset = fields.Function(lambda p: srcset(p, "webp"), metadata={
+        "description": "WebP renditions as an HTML srcset"})
+    srcset_jpeg = fields.Function(lambda p: srcset(p, "jpg"), metadata={
+        "description": "JPEG renditions as an HTML srcset"})
+
+
+def photo_url(photo, width: int, extension: str) -> str:
+    """Return the path of one rendition: /photos/<digest>-<width>.<webp|jpg>."""
+    return f"/photos/{photo.digest}-{width}.{extension}"
+
+
+def srcset(photo, extension: str) -> str:
+    return ", ".join(f"{photo_url(photo, w, extension)} {w}w" for w in photo.widths)
+
+
 class HighlightSchema(Schema):
     name = fields.List(fields.List(fields.Integer()))
     products = fields.List(fields.List(fields.List(fields.Integer())))
@@ -136,6 +192,18 @@ class BusinessSummarySchema(Schema):
     products = fields.List(fields.String())
     latest_feature = fields.Nested(LatestFeatureSchema, allow_none=True)
     contact = fields.Function(lambda b: ContactSchema().dump(b))
+    price_min = fields.Integer(allow_none=True, metadata={"description": "Rupiah"})
+    price_max = fields.Integer(allow_none=True, metadata={"description": "Rupiah"})
+    price_range = fields.Function(lambda b: format_price_range(b.price_min, b.price_max),
+                                  metadata={"description": "As Indonesians write it: "
+                                                           "Rp10.000–Rp35.000"})
+    order_links = fields.Function(lambda b: OrderLinkSchema(many=True).dump(b.order_links or []),
+                                  metadata={"description": "Where to order or buy online"})
+    qris = fields.Boolean(allow_none=True, metadata={"description": "Takes QRIS; null: unknown"})
+    halal_certified = fields.Function(lambda b: bool(b.halal), metadata={
+        "description": "Holds a BPJPH halal certificate"})
+    photo = fields.Function(lambda b: PhotoSchema().dump(b.photos[0]) if b.photos else None,
+                            metadata={"description": "The first photo, for a card"})
     fictional = fields.Boolean(metadata={"description": "True for made-up sample data"})
     url = fields.Function(lambda b: f"/api/v1/businesses/{b.slug}")
 
@@ -154,8 +222,12 @@ class BusinessDetailSchema(BusinessSummarySchema):
     description = fields.String(allow_none=True)
     established = fields.Integer(allow_none=True)
     website = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    nib = fields.String(allow_none=True, metadata={"description": "Nomor Induk Berusaha (OSS)"})
+    halal = fields.String(allow_none=True, metadata={"description": "BPJPH certificate number"})
+    pirt = fields.String(allow_none=True, metadata={"description": "P-IRT number"})
+    photos = fields.List(fields.Nested(PhotoSchema))
+    created_at = Timestamp()
+    updated_at = Timestamp()
     features = fields.List(fields.Nested(FeatureSchema))
 
 

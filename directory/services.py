@@ -30,7 +30,7 @@ def live_businesses():
 def get_business(slug: str) -> Business | None:
     """Return the public business with `slug`, its features loaded, or None."""
     statement = live_businesses().where(Business.slug == slug).options(
-        selectinload(Business.features))
+        selectinload(Business.features), selectinload(Business.photos))
     return db.session.scalars(statement).first()
 
 
@@ -39,7 +39,7 @@ def businesses_by_ids(ids: list[int]) -> list[Business]:
     if not ids:
         return []
     statement = live_businesses().where(Business.id.in_(ids)).options(
-        selectinload(Business.features))
+        selectinload(Business.features), selectinload(Business.photos))
     found = {b.id: b for b in db.session.scalars(statement)}
     return [found[i] for i in ids if i in found]
 
@@ -212,7 +212,8 @@ def features_timeline(rubric_slugs: list[str], years: list[int], page: int,
         statement = statement.where(extract("year", Feature.featured_on).in_(years))
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     rows = db.session.scalars(
-        statement.options(selectinload(Feature.business).selectinload(Business.features))
+        statement.options(selectinload(Feature.business).selectinload(Business.features),
+                          selectinload(Feature.business).selectinload(Business.photos))
         .order_by(Feature.featured_on.desc(), Feature.id.desc())
         .limit(per_page).offset((page - 1) * per_page))
     return list(rows), total

@@ -48,7 +48,7 @@ def _change() -> Iterator[Change]:
 
 
 def business_snapshot(business: Business) -> dict:
-    data = StaffBusinessSchema(exclude=("features",)).dump(business)
+    data = StaffBusinessSchema(exclude=("features", "photos")).dump(business)
     return {k: v for k, v in data.items() if k not in ("created_at", "updated_at")}
 
 

@@ -6,7 +6,7 @@ the first appearance to the last, so a chart or a spreadsheet has no holes.
 
 from sqlalchemy import extract, func, select
 
-from .models import Business, Category, Feature, Kecamatan, Kelurahan, Rubric, db
+from .models import Business, Category, Feature, Kecamatan, Kelurahan, Photo, Rubric, db
 
 LIVE = Business.deleted_at.is_(None)
 YEAR = extract("year", Feature.featured_on)
@@ -32,6 +32,37 @@ def _appearances(*columns, distinct_businesses=False):
 def _by(*columns, distinct_businesses=False) -> dict:
     return {tuple(row[:-1]) if len(row) > 2 else row[0]: row[-1]
             for row in _appearances(*columns, distinct_businesses=distinct_businesses)}
+
+
+HAS_PHOTO = select(Photo.id).where(Photo.business_id == Business.id).exists()
+# What journalists count: how many businesses are registered, certified, buyable online.
+HOLDS = {
+    "halal_certified": Business.halal.is_not(None),
+    "with_nib": Business.nib.is_not(None),
+    "with_pirt": Business.pirt.is_not(None),
+    "accept_qris": Business.qris.is_(True),
+    "with_price": Business.price_min.is_not(None),
+    "with_order_links": func.coalesce(func.json_array_length(Business.order_links), 0) > 0,
+    "with_photos": HAS_PHOTO,
+}
+PER_PLACE = ("halal_certified", "with_nib")
+
+
+def _holds_by(column=None) -> dict:
+    """Return {key or None: {count name: n}} of the HOLDS, per value of `column`."""
+    counted = [func.count(Business.id).filter(condition).label(name)
+               for name, condition in HOLDS.items()]
+    statement = (select(*([column] if column is not None else []), *counted)
+                 .select_from(Business)
+                 .join(Kelurahan, Kelurahan.slug == Business.kelurahan_slug).where(LIVE))
+    if column is not None:
+        statement = statement.group_by(column)
+    found = {}
+    for row in db.session.execute(statement):
+        values = row._asdict()
+        key = values.pop(column.key) if column is not None else None
+        found[key] = values
+    return found
 
 
 def _months(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
@@ -63,6 +94,12 @@ def stats() -> dict:
     year_businesses = _by(YEAR, distinct_businesses=True)
     year_appearances = _by(YEAR)
     month_rubric = _by(YEAR, MONTH, Feature.rubric_slug)
+    holds = _holds_by().get(None, {})
+    kecamatan_holds = _holds_by(Kelurahan.kecamatan_slug)
+    category_holds = _holds_by(Business.category_slug)
+
+    def held(counts: dict) -> dict:
+        return {name: counts.get(name, 0) for name in PER_PLACE}
 
     kecamatan = db.session.scalars(select(Kecamatan).order_by(Kecamatan.name)).all()
     rubrics = db.session.scalars(select(Rubric).order_by(Rubric.position)).all()
@@ -72,11 +109,13 @@ def stats() -> dict:
     return {
         "totals": {"businesses": totals[0], "fictional_businesses": totals[1],
                    "appearances": span[0], "first_featured_on": span[1],
-                   "last_featured_on": span[2]},
+                   "last_featured_on": span[2],
+                   **{name: holds.get(name, 0) for name in HOLDS}},
         "by_kecamatan": [{
             "slug": k.slug, "name": k.name, "businesses": kecamatan_businesses.get(k.slug, 0),
             "appearances": kecamatan_appearances.get(k.slug, 0),
             "appearances_by_year": {str(y): kecamatan_years.get((k.slug, y), 0) for y in years},
+            **held(kecamatan_holds.get(k.slug, {})),
         } for k in kecamatan],
         "by_kelurahan": [{
             "slug": kel.slug, "name": kel.name, "kecamatan": k.slug,
@@ -87,6 +126,7 @@ def stats() -> dict:
             "slug": c.slug, "label": c.label, "label_en": c.label_en,
             "businesses": category_businesses.get(c.slug, 0),
             "appearances": category_appearances.get(c.slug, 0),
+            **held(category_holds.get(c.slug, {})),
         } for c in db.session.scalars(select(Category).order_by(Category.position))],
         "by_rubric": [{
             "slug": r.slug, "label": r.label, "businesses": rubric_businesses.get(r.slug, 0),

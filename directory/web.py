@@ -87,7 +87,7 @@ def business(slug):
     if found is None:
         return render_template("404.html", slug=slug), 404
     item = BusinessDetailSchema().dump(found)
-    page_url = url_for("web.business", slug=item["slug"], _external=True)
+    page_url = public_url(url_for("web.business", slug=item["slug"]))
     return render_template(
         "business.html",
         b=item,
@@ -95,6 +95,11 @@ def business(slug):
         summary=summarise(item),
         jsonld=local_business_jsonld(item, page_url),
     )
+
+
+def public_url(path: str) -> str:
+    """Return the absolute URL of `path` on the public site (PUBLIC_BASE_URL, not Host)."""
+    return current_app.config["PUBLIC_BASE_URL"] + path
 
 
 @bp.get("/privasi")

@@ -231,6 +231,16 @@
     return (r.dry_run ? "Uji coba, belum ada yang disimpan. Akan ada: " : "Tersimpan: ") + changes;
   }
 
+  // A <details> listing businesses by name and slug; hidden when there are none.
+  function showBusinesses(id, businesses, title) {
+    const box = $(id);
+    box.hidden = !businesses.length;
+    box.querySelector("summary").textContent = title + " (" + businesses.length + ")";
+    const list = box.querySelector("ul");
+    list.replaceChildren();
+    for (const business of businesses) list.append(el("li", business.name + " (" + business.slug + ")"));
+  }
+
   function showReport(report) {
     $("upload-report").hidden = false;
     $("upload-summary").textContent = importSentence(report);
@@ -245,13 +255,26 @@
     errors.replaceChildren();
     for (const error of report.errors) {
       const row = el("tr");
-      row.append(el("td", error.line), el("td", error.column), el("td", error.reason));
+      // The column as the sheet's header wrote it; the reason in Indonesian (code kept).
+      row.append(el("td", error.line), el("td", error.field === "row" ? "seluruh baris" : error.column),
+        el("td", error.reason_id, { "data-code": error.code }));
       errors.append(row);
     }
     $("upload-errors-table").hidden = $("upload-errors-title").hidden = !report.errors.length;
     const warnings = $("upload-warnings");
     warnings.replaceChildren();
-    for (const warning of report.warnings) warnings.append(el("li", warning));
+    for (const warning of report.warnings) {
+      const where = [];
+      if (warning.line !== null && warning.line !== undefined) where.push("baris " + warning.line);
+      if (warning.column && warning.field !== "row") where.push(warning.column);
+      warnings.append(el("li", (where.length ? where.join(", ") + ": " : "") + warning.reason_id,
+        { "data-code": warning.code }));
+    }
+    $("upload-warnings-title").hidden = !report.warnings.length;
+    showBusinesses("upload-created", report.created,
+      report.dry_run ? "Usaha yang akan dibuat" : "Usaha yang dibuat");
+    showBusinesses("upload-updated", report.updated,
+      report.dry_run ? "Usaha yang akan diperbarui" : "Usaha yang diperbarui");
     $("upload-confirm").hidden = !report.dry_run;
   }
 

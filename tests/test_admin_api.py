@@ -278,11 +278,34 @@ def test_upload_dry_run_reports_and_writes_nothing(app, client, staff):
     assert response.status_code == 200, response.json
     report = response.json
     assert (report["dry_run"], report["new_businesses"], report["skipped"]) == (True, 1, 1)
-    assert report["errors"] == [{"line": 3, "column": "category", "reason": "is required"}]
+    # The column as the sheet's header wrote it; a code, and the reason in both languages.
+    assert report["errors"] == [{"line": 3, "column": "kategori", "field": "category",
+                                 "code": "required", "params": {}, "reason": "is required",
+                                 "reason_id": "wajib diisi"}]
+    assert report["created"] == [{"slug": "pecel-madiun-mbok-sum",
+                                  "name": "Pecel Madiun Mbok Sum"}]
+    assert report["updated"] == []
     assert found(client, "pecel") == []
     with app.app_context():
         assert db.session.scalar(select(func.count(Business.id))) == before
         assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
+
+
+def test_upload_dry_run_names_updates_suggests_and_warns(staff):
+    sheet = (b"tanggal;rubrik;nama_usaha;kategori;kecamatan;kelurahan;produk\n"
+             b"06/06/2025;kuliner-legendaris;Keripik Tempe Bu Sri;kuliner;Blimbing;Purwantoro;"
+             b"keripik tempe, sambal\n"
+             b"06/06/2025;umkm-of-the-week;Toko X;kuliner;Lowokwaroe;Tlogomas;x\n")
+    report = upload(staff, sheet, dry_run=True).json
+    assert report["updated"] == [{"slug": "keripik-tempe-bu-sri",
+                                  "name": "Keripik Tempe Bu Sri"}]
+    (error,) = report["errors"]
+    assert (error["column"], error["code"], error["params"]) == (
+        "kecamatan", "unknown_kecamatan", {"value": "Lowokwaroe", "suggest": "Lowokwaru"})
+    assert error["reason_id"].endswith("mungkin maksudnya 'Lowokwaru'?")
+    (warning,) = report["warnings"]
+    assert (warning["line"], warning["column"], warning["code"]) == (2, "produk",
+                                                                      "products_commas")
 
 
 def test_upload_imports_and_is_searchable_at_once(client, staff):

@@ -105,6 +105,19 @@ def test_pagination_links_keep_the_filters(client):
     assert len(set(seen)) == 4
 
 
+@pytest.mark.parametrize(("url", "expected_next"), [
+    ("/api/v1/businesses?category=kuliner&utm_source=x&per_page=2&callback=evil",
+     "/api/v1/businesses?category=kuliner&per_page=2&page=2"),
+    ("/api/v1/features?per_page=2&token=secret&year=2021",
+     "/api/v1/features?per_page=2&year=2021&page=2"),
+])
+def test_pagination_links_leave_out_parameters_the_api_does_not_know(client, url, expected_next):
+    links = client.get(url).get_json()["links"]
+    assert links["next"] == expected_next
+    assert all("utm_source" not in link and "callback" not in link and "token" not in link
+               for link in links.values() if link)
+
+
 def test_a_page_past_the_end_is_empty_not_an_error(client):
     body = client.get("/api/v1/businesses?page=50").get_json()
     assert body["items"] == [] and body["total"] == 11 and body["links"]["next"] is None

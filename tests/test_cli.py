@@ -39,6 +39,22 @@ def test_import_dry_run_writes_nothing(empty_app):
         assert services.count_live() == 0
 
 
+def test_import_dry_run_lists_what_it_would_create_and_update_in_english(app, write_file):
+    path = write_file("week.csv", "tanggal;rubrik;nama_usaha;kategori;kecamatan;kelurahan\n"
+                      "06/06/2025;umkm-of-the-week;Pecel Mbok Sum;kuliner;Klojen;Kauman\n"
+                      "06/06/2025;kuliner-legendaris;Keripik Tempe Bu Sri;kuliner;Blimbing;"
+                      "Purwantoro\n"
+                      "31/02/2025;umkm-of-the-week;Toko X;kuliner;Lowokwaroe;Tlogomas\n")
+    result = app.test_cli_runner().invoke(args=["import", str(path), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "would create: Pecel Mbok Sum (pecel-mbok-sum)" in lines
+    assert "would update: Keripik Tempe Bu Sri (keripik-tempe-bu-sri)" in lines
+    assert "line 4: tanggal: '31/02/2025' does not exist: February 2025 has 28 days" in lines
+    assert ("line 4: kecamatan: 'Lowokwaroe' is not a kecamatan of Kota Malang; did you mean "
+            "'Lowokwaru'?") in lines
+
+
 def test_unreadable_file_exits_non_zero_and_changes_nothing(app, write_file):
     path = write_file("notes.csv", "just some notes\nno header here\n")
     result = app.test_cli_runner().invoke(args=["import", str(path)])

@@ -62,3 +62,14 @@ def test_unexpected_failure_is_json_500_without_details(tmp_path, caplog):
                                  "/api/v1/businesses/a%00b"])
 def test_a_nul_character_in_the_request_is_a_400(client, url):
     assert_error_shape(client.get(url), 400)
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/businesses?year=19", "/api/v1/businesses?year=2021&year=19&year=abc",
+    "/api/v1/features?year=3000", "/api/v1/export/businesses.csv?year=19",
+])
+def test_a_repeatable_parameter_names_its_messages_as_a_list_like_any_other(client, url):
+    body = assert_error_shape(client.get(url), 422)
+    messages = body["fields"]["year"]
+    assert isinstance(messages, list) and messages
+    assert all(isinstance(text, str) and text for text in messages)

@@ -132,7 +132,9 @@ def test_bad_row_is_reported_with_line_and_column_and_good_rows_kept(
 
 
 @pytest.mark.parametrize(("content", "reason"), [
-    (b"\xff\xfe n\x00a\x00m\x00e\x00", "not UTF-8"),
+    (b"\xff\xfe n\x00a\x00m\x00e\x00", "starts as UTF-16 but is not"),
+    # An .xlsx (a zip) renamed .csv: no text encoding reads it.
+    (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5U0#\xf4", "not a text file"),
     ("nama;alamat\nToko;Jl\n", "missing required column"),
     ("", "empty"),
     (HEADER + '2021-05-07,"umkm-of-the-week\n', "not readable as CSV"),
@@ -278,3 +280,145 @@ def test_a_nul_character_in_a_cell_is_a_row_error(empty_app, write_file):
         report = services.import_file(write_file("nul.json", json.dumps(rows)))
         assert [str(e) for e in report.errors] == ["line 1: name: contains a NUL character"]
         assert counts() == (0, 0)
+
+
+# -- reports staff can act on (issue 9: staff import) ------------------------------------
+
+INDONESIAN_HEADER = "tanggal;rubrik;nama_usaha;kategori;kecamatan;kelurahan;produk\n"
+
+
+def notes(report, kind="errors"):
+    return [(n.line, n.column, n.code, n.reason, n.reason_id) for n in getattr(report, kind)]
+
+
+@pytest.mark.parametrize(("row", "column", "code", "english", "indonesian"), [
+    ("06/06/2025;umkm-of-the-week;Toko X;kuliner;Lowokwaroe;Tlogomas;x", "kecamatan",
+     "unknown_kecamatan", "'Lowokwaroe' is not a kecamatan of Kota Malang; did you mean "
+     "'Lowokwaru'?", "'Lowokwaroe' bukan kecamatan di Kota Malang; mungkin maksudnya "
+     "'Lowokwaru'?"),
+    ("06/06/2025;umkm-of-the-week;Toko X;kuliner;Lowokwaru;Tlogomass;x", "kelurahan",
+     "unknown_kelurahan", "'Tlogomass' is not a kelurahan of Kota Malang; did you mean "
+     "'Tlogomas'?", "'Tlogomass' bukan kelurahan di Kota Malang; mungkin maksudnya 'Tlogomas'?"),
+    ("06/06/2025;umkm-of-the-week;Toko X;kulinerr;Lowokwaru;Tlogomas;x", "kategori",
+     "unknown_category", "unknown category 'kulinerr'; did you mean 'kuliner'?",
+     "kategori 'kulinerr' tidak dikenal; mungkin maksudnya 'kuliner'?"),
+    ("06/06/2025;umkm-of-the-week;Toko X;kuliner;Blimbing;Tlogomas;x", "kelurahan",
+     "kelurahan_elsewhere", "'Tlogomas' is not in kecamatan Blimbing (it is in Lowokwaru)",
+     "'Tlogomas' tidak berada di kecamatan Blimbing (ada di kecamatan Lowokwaru)"),
+    ("31/02/2025;umkm-of-the-week;Toko X;kuliner;Lowokwaru;Tlogomas;x", "tanggal",
+     "date_no_day", "'31/02/2025' does not exist: February 2025 has 28 days",
+     "tanggal '31/02/2025' tidak ada: Februari 2025 hanya 28 hari"),
+    ("2025-13-01;umkm-of-the-week;Toko X;kuliner;Lowokwaru;Tlogomas;x", "tanggal",
+     "date_no_month", "'2025-13-01' is not a date: there is no month 13",
+     "'2025-13-01' bukan tanggal: tidak ada bulan ke-13"),
+    ("6 Juni 2025;umkm-of-the-week;Toko X;kuliner;Lowokwaru;Tlogomas;x", "tanggal",
+     "date_format", "'6 Juni 2025' is not a date (use YYYY-MM-DD)",
+     "'6 Juni 2025' bukan tanggal (tulis TTTT-BB-HH, mis. 2025-06-06)"),
+    (";umkm-of-the-week;Toko X;kuliner;Lowokwaru;Tlogomas;x", "tanggal", "required",
+     "is required", "wajib diisi"),
+])
+def test_a_rejected_row_names_the_column_as_written_says_why_in_both_languages_and_suggests(
+        empty_app, write_file, row, column, code, english, indonesian):
+    path = write_file("sheet.csv", INDONESIAN_HEADER + row + "\n")
+    with empty_app.app_context():
+        report = services.import_file(path)
+    assert notes(report) == [(2, column, code, english, indonesian)]
+    assert str(report.errors[0]) == f"line 2: {column}: {english}"  # the CLI's line
+
+
+def test_a_headers_case_is_kept_in_the_report(empty_app, write_file):
+    path = write_file("sheet.csv", "Tanggal,Rubrik,Nama Usaha,Kategori,Kecamatan,Kelurahan\n"
+                      "2025-06-06,umkm-of-the-week,Toko X,kuliner,Lowokwaroe,Tlogomas\n")
+    with empty_app.app_context():
+        report = services.import_file(path)
+    assert [(e.column, e.field) for e in report.errors] == [("Kecamatan", "district")]
+
+
+def test_a_missing_column_is_named_in_both_forms(empty_app, write_file):
+    path = write_file("sheet.csv", "tanggal;rubrik;nama_usaha;kategori;kelurahan\n")
+    with empty_app.app_context(), pytest.raises(ImportFileError,
+                                                match=r"district \(kecamatan\)"):
+        services.import_file(path)
+
+
+WINDOWS_SHEET = ("tanggal;rubrik;nama_usaha;kategori;kecamatan;kelurahan;produk;deskripsi\n"
+                 "06/06/2025;umkm-of-the-week;Café Ngalam;kuliner;Klojen;Kauman;kopi;"
+                 "“Kopi terbaik” – kata pelanggan\n")
+
+
+@pytest.mark.parametrize(("encoding", "named"), [("cp1252", "Windows-1252"),
+                                                  ("mac_roman", "Mac Roman")])
+def test_excels_plain_csv_save_is_decoded_and_the_report_says_so(
+        empty_app, write_file, encoding, named):
+    path = write_file("excel.csv", WINDOWS_SHEET.encode(encoding))
+    with empty_app.app_context():
+        report = services.import_file(path)
+        assert report.errors == [] and report.new_businesses == 1
+        assert business("cafe-ngalam").name == "Café Ngalam"
+        assert business("cafe-ngalam").description == "“Kopi terbaik” – kata pelanggan"
+    (warning,) = report.warnings
+    assert warning.code == "encoding" and named in warning.reason
+    assert f"dibaca sebagai {named}" in warning.reason_id
+
+
+def test_a_single_accent_that_fits_both_legacy_encodings_is_read_as_windows(
+        empty_app, write_file):
+    sheet = INDONESIAN_HEADER + "06/06/2025;umkm-of-the-week;Kopi Léak;kuliner;Klojen;Kauman;x\n"
+    with empty_app.app_context():
+        report = services.import_file(write_file("excel.csv", sheet.encode("cp1252")))
+        assert business("kopi-leak").name == "Kopi Léak"
+    assert "Windows-1252" in report.warnings[0].reason
+
+
+def test_excels_unicode_text_utf16_imports_without_a_warning(empty_app, write_file):
+    sheet = WINDOWS_SHEET.replace(";", "\t")
+    with empty_app.app_context():
+        report = services.import_file(write_file("unicode.csv", sheet.encode("utf-16")))
+        assert report.errors == [] and report.warnings == []
+        assert business("cafe-ngalam").name == "Café Ngalam"
+
+
+def test_products_separated_by_commas_are_one_product_with_a_warning(empty_app, write_file):
+    sheet = (INDONESIAN_HEADER +
+             "06/06/2025;umkm-of-the-week;Toko Satu;kuliner;Klojen;Kauman;"
+             "keripik tempe, keripik usus, sambal\n"
+             "06/06/2025;umkm-of-the-week;Toko Dua;kuliner;Klojen;Kauman;"
+             '"keripik tempe, pedas; sambal"\n')
+    with empty_app.app_context():
+        report = services.import_file(write_file("p.csv", sheet))
+        # DATA-FORMAT.md: products are separated by ";" -- a comma stays inside a product.
+        assert business("toko-satu").products == ["keripik tempe, keripik usus, sambal"]
+        assert business("toko-dua").products == ["keripik tempe, pedas", "sambal"]
+    assert notes(report, "warnings") == [(
+        2, "produk", "products_commas",
+        "'keripik tempe, keripik usus, sambal' is read as one product: products are "
+        "separated by ';'",
+        "'keripik tempe, keripik usus, sambal' dibaca sebagai satu produk: pisahkan produk "
+        "dengan ';'")]
+
+
+def test_a_duplicated_row_is_imported_once_with_a_warning(empty_app, write_file):
+    row = "06/06/2025;umkm-of-the-week;Toko Satu;kuliner;Klojen;Kauman;x\n"
+    sheet = INDONESIAN_HEADER + row + "2025-06-06;umkm-of-the-week;Toko Satu;kuliner;Klojen;" \
+        "Kauman;x\n" + row.replace("06/06", "13/06")
+    with empty_app.app_context():
+        report = services.import_file(write_file("d.csv", sheet))
+        assert counts() == (1, 2)
+    assert [(n.line, n.code, n.reason) for n in report.warnings] == [
+        (3, "duplicate_row", "repeats line 2: the same business, rubric and date")]
+    assert str(report.warnings[0]) == ("line 3: repeats line 2: the same business, rubric "
+                                       "and date")
+
+
+def test_the_dry_run_lists_the_businesses_it_would_create_and_update(app, write_file):
+    sheet = (INDONESIAN_HEADER +
+             "06/06/2025;umkm-of-the-week;Pecel Mbok Sum;kuliner;Klojen;Kauman;pecel\n"
+             # An existing business gets a new appearance: updated.
+             "06/06/2025;kuliner-legendaris;Keripik Tempe Bu Sri;kuliner;Blimbing;Purwantoro;"
+             "keripik tempe\n")
+    with app.app_context():
+        before = counts()
+        report = services.import_file(write_file("w.csv", sheet), dry_run=True)
+        assert counts() == before
+    assert report.created == [{"slug": "pecel-mbok-sum", "name": "Pecel Mbok Sum"}]
+    assert report.updated == [{"slug": "keripik-tempe-bu-sri", "name": "Keripik Tempe Bu Sri"}]

@@ -20,6 +20,33 @@ from directory.search.analysis import indonesian_analyzer, plain_analyzer, stem,
     ("souvenir", "oleh-oleh"),
     ("Ngalam", "malang"),
     ("ice cream", "es krim"),
+    # loanwords beside Indonesian words
+    ("suvenir", "oleh-oleh"),
+    ("cendera mata", "oleh-oleh"),
+    ("penatu", "laundry"),
+    ("leather", "kulit"),
+    ("buatan tangan", "handmade"),
+    ("wedding", "pernikahan"),
+    # people and the trades they name
+    ("desainer", "desain"),
+    ("fotografer", "fotografi"),
+    ("tukang permak", "tukang jahit"),
+    # the forms dish names take in East Java
+    ("bakwan", "bakso"),
+    ("sego goreng", "nasi goreng"),
+    ("sego pecel", "nasi pecel"),
+    ("gethuk", "getuk"),
+    ("wedhang", "wedang"),
+    ("telor", "telur"),
+    ("es kelapa muda", "degan"),
+    ("mie godog", "mi rebus"),
+    ("ote-ote", "weci"),
+    # everyday shop names
+    ("kedai", "warung"),
+    ("lapak", "warung"),
+    ("store", "toko"),
+    ("depot", "rumah makan"),
+    ("kafe", "warkop"),
 ])
 def test_variants_and_synonyms_meet_in_one_term(typed, indexed):
     assert terms(typed) == terms(indexed)

@@ -70,9 +70,37 @@ def test_business_page_has_title_description_and_opengraph(client):
     assert page.title.startswith("Keripik Tempe Bu Sri · Kuliner di Blimbing")
     assert page.meta["og:title"] == "Keripik Tempe Bu Sri"
     assert page.meta["og:type"] == "business.business"
-    assert page.meta["og:url"] == "http://localhost/b/keripik-tempe-bu-sri"
+    assert page.meta["og:url"] == "http://127.0.0.1:5000/b/keripik-tempe-bu-sri"
     assert page.meta["og:description"] == page.meta["description"]
     assert "Purwantoro, Blimbing" in page.meta["description"]
+
+
+@pytest.mark.parametrize("headers", [
+    {"Host": "evil.example"},
+    {"X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http"},
+])
+def test_public_base_url_decides_the_links_never_the_host_header(app, client, headers):
+    app.config["PUBLIC_BASE_URL"] = "https://umkm.malangkota.go.id"
+    response = client.get("/b/keripik-tempe-bu-sri", headers=headers)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "evil.example" not in html
+    page = parse(response)
+    expected = "https://umkm.malangkota.go.id/b/keripik-tempe-bu-sri"
+    assert page.meta["og:url"] == expected
+    assert f'<link rel="canonical" href="{expected}">' in html
+    (block,) = [s for s in page.scripts if s["attrs"].get("type") == "application/ld+json"]
+    data = json.loads(block["text"])
+    assert (data["@id"], data["url"]) == (expected, expected)
+
+
+@pytest.mark.parametrize("value", ["umkm.malangkota.go.id", "ftp://x.example", "https://",
+                                   "https://x.example/?a=1"])
+def test_a_public_base_url_that_is_not_a_site_stops_the_app_from_starting(tmp_path, value):
+    from tests.conftest import make_app
+
+    with pytest.raises(ValueError, match="PUBLIC_BASE_URL"):
+        make_app(tmp_path, PUBLIC_BASE_URL=value)
 
 
 def test_business_page_renders_every_detail_as_text(client):
@@ -90,7 +118,7 @@ def test_business_page_carries_local_business_json_ld(client):
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "LocalBusiness"
     assert data["name"] == "Keripik Tempe Bu Sri"
-    assert data["url"] == "http://localhost/b/keripik-tempe-bu-sri"
+    assert data["url"] == "http://127.0.0.1:5000/b/keripik-tempe-bu-sri"
     assert data["telephone"] == "+6281234560001"
     assert data["address"]["addressLocality"] == "Purwantoro, Blimbing"
     assert data["address"]["addressCountry"] == "ID"
@@ -210,3 +238,23 @@ def test_an_unknown_page_gets_an_html_404_for_people_and_json_for_programs(clien
     assert program.status_code == 404 and program.get_json()["error"]["status"] == 404
     api = client.get("/api/v1/tidak-ada", headers={"Accept": "text/html"})
     assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"
+
+
+SPREADSHEET_CSV = re.compile(r"/api/v1/export/[a-z]+\.csv\?[^\s\"'`)<]*bom=1[^\s\"'`)<]*")
+
+
+@pytest.mark.parametrize("path", ["/", "/b/keripik-tempe-bu-sri", "/statistik"])
+def test_the_pages_spreadsheet_csv_links_use_semicolons_for_indonesian_excel(client, path):
+    with client.get(path) as response:
+        html = response.get_data(as_text=True).replace("&amp;", "&")
+    links = SPREADSHEET_CSV.findall(html)
+    assert links, "no spreadsheet CSV link"
+    assert [link for link in links if "delimiter=semicolon" not in link] == []
+
+
+def test_the_readme_and_docs_give_semicolons_for_indonesian_excel():
+    root = FRONTEND_DIR.parent
+    for doc in [root / "README.md", *(root / "docs").glob("*.md")]:
+        links = SPREADSHEET_CSV.findall(doc.read_text(encoding="utf-8"))
+        assert [link for link in links if "delimiter=semicolon" not in link] == [], doc.name
+    assert SPREADSHEET_CSV.findall((root / "README.md").read_text(encoding="utf-8"))

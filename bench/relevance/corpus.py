@@ -17,12 +17,12 @@ def slugify(name: str) -> str:
 
 
 def load_corpus(path: Path) -> list[dict]:
-    """Return the businesses of corpus.txt with slug, places and judge's tags."""
+    """Return the businesses of corpus.txt with slug, places, address and judge's tags."""
     corpus = []
     for line in path.read_text("utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        name, category, kelurahan, products, description, tags = (
+        name, category, kelurahan, products, description, tags, *address = (
             part.strip() for part in line.split("|"))
         kelurahan_slug, kecamatan_slug = kelurahan_lookup()[place_key(kelurahan)]
         corpus.append({
@@ -30,6 +30,7 @@ def load_corpus(path: Path) -> list[dict]:
             "kelurahan": kelurahan, "kelurahan_slug": kelurahan_slug,
             "kecamatan_slug": kecamatan_slug, "products": products,
             "description": description, "tags": set(tags.split()),
+            "address": address[0] if address else "",
         })
     return corpus
 
@@ -39,12 +40,13 @@ def write_staff_csv(corpus: list[dict], path: Path) -> Path:
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(["featured_on", "rubric", "slug", "name", "category", "district",
-                         "kelurahan", "products", "description", "fictional"])
+                         "kelurahan", "address", "products", "description", "fictional"])
         for week, b in enumerate(corpus):
             writer.writerow([
                 (FIRST_POST + timedelta(weeks=week)).isoformat(),
                 RUBRIC.get(b["category"], "umkm-of-the-week"), b["slug"], b["name"],
-                b["category"], b["kecamatan_slug"].title(), b["kelurahan"], b["products"],
+                b["category"], b["kecamatan_slug"].title(), b["kelurahan"], b["address"],
+                b["products"],
                 b["description"], "true",
             ])
     return path

@@ -26,7 +26,7 @@ def list_businesses(q, deleted, page, per_page):
     """List businesses by name, deleted ones on request."""
     items, total = staff.list_businesses(q, deleted, page, per_page)
     return {"items": items, "total": total, "page": page, "per_page": per_page,
-            "links": page_links(page, per_page, total)}
+            "links": page_links(page, per_page, total, BusinessListArgs)}
 
 
 @blp.route("/businesses", methods=["POST"])

@@ -82,4 +82,4 @@ def audit_log(page, per_page, action, target):
     """List staff changes, newest first: who, what, when, before and after."""
     items, total = audit.page(page, per_page, action=action, target=target)
     return {"items": items, "total": total, "page": page, "per_page": per_page,
-            "links": page_links(page, per_page, total)}
+            "links": page_links(page, per_page, total, AuditArgs)}

@@ -18,9 +18,11 @@ from marshmallow import (
     validates_schema,
 )
 
+from ..importers import commerce
 from ..importers import fields as normalise
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
 from ..schemas import PageArgs, PageSchema
+from ..timestamps import Timestamp
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                        error="Lowercase ASCII words joined by hyphens.")
@@ -67,6 +69,25 @@ class OptionalText(fields.String):
         return text or None
 
 
+class OrderLinks(fields.List):
+    """Order links in: https URLs of known platforms (or one `a; b` text). Out: the URLs."""
+
+    def __init__(self, **kwargs):
+        super().__init__(fields.String(), allow_none=True,
+                         validate=validate.Length(max=commerce.MAX_ORDER_LINKS), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        urls = value.split(";") if isinstance(value, str) else value
+        urls = super()._deserialize(urls, attr, data, **kwargs)
+        try:
+            return commerce.order_links(urls) or None
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else [link["url"] for link in value]
+
+
 class StaffSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -83,7 +104,7 @@ class StaffFeatureSchema(StaffSchema):
     post_url = Normalised(normalise.post_url)
     reach = fields.Integer(allow_none=True,
                            validate=validate.Range(min=0, max=normalise.MAX_INTEGER))
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
 
     @validates("featured_on")
     def _featured_on(self, value: date, **_):
@@ -117,10 +138,24 @@ class StaffBusinessSchema(StaffSchema):
     # The upper bound is this year when the value is checked (see _established).
     established = fields.Integer(allow_none=True, validate=validate.Range(min=1800))
     fictional = fields.Boolean()
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
-    deleted_at = fields.DateTime(dump_only=True, allow_none=True)  # null while live
+    price_range = Normalised(commerce.price_range, metadata={
+        "description": "Rupiah, one price or a range: 'Rp10.000 - Rp35.000', '15rb-40rb'; "
+                       "answered as 'Rp10.000–Rp35.000'"})
+    price_min = fields.Integer(dump_only=True)
+    price_max = fields.Integer(dump_only=True)
+    order_links = OrderLinks(metadata={
+        "description": "https links on GoFood, GrabFood, ShopeeFood, Shopee, Tokopedia, "
+                       "TikTok Shop, Lazada or Blibli"})
+    qris = fields.Boolean(allow_none=True, metadata={"description": "Takes QRIS; null: unknown"})
+    nib = Normalised(commerce.nib, metadata={"description": "13 digits"})
+    halal = Normalised(commerce.halal_certificate,
+                       metadata={"description": "BPJPH certificate number, ID + digits"})
+    pirt = Normalised(commerce.pirt, metadata={"description": "P-IRT number, 12 to 16 digits"})
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
+    deleted_at = Timestamp(dump_only=True, allow_none=True)  # null while live
     features = fields.List(fields.Nested(StaffFeatureSchema), dump_only=True)
+    photos = fields.List(fields.Nested("StaffPhotoSchema"), dump_only=True)
 
     @validates("established")
     def _established(self, value, **_):
@@ -149,7 +184,48 @@ class StaffBusinessSchema(StaffSchema):
             data["products"] = normalise.products_list(data["products"])
         if "name" in data:
             data["name"] = " ".join(data["name"].split())
+        if "price_range" in data:
+            data["price_min"], data["price_max"] = data.pop("price_range") or (None, None)
         return data
+
+
+class StaffPhotoSchema(StaffSchema):
+    """A photo as staff edit it: the words that go with it and its place in the gallery."""
+
+    id = fields.Integer(dump_only=True)
+    business = fields.Function(lambda p: p.business.slug, dump_only=True)
+    position = fields.Integer(dump_only=True, metadata={"description": "0 is shown first"})
+    caption = OptionalText(300)
+    alt = OptionalText(300, metadata={"description": "Alt text; the caption when blank"})
+    credit = OptionalText(200, metadata={"description": "Who took the photo"})
+    width = fields.Integer(dump_only=True)
+    height = fields.Integer(dump_only=True)
+    src = fields.Function(lambda p: f"/photos/{p.digest}-{p.widths[0]}.jpg", dump_only=True,
+                          metadata={"description": "The smallest JPEG, for a thumbnail"})
+    created_at = fields.DateTime(dump_only=True)
+
+
+class StaffPhotoPatchSchema(StaffPhotoSchema):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class PhotoUploadSchema(Schema):
+    file = Upload(required=True, metadata={"description": "JPEG, PNG, WebP or HEIC"})
+
+
+class PhotoFormSchema(Schema):
+    """The text fields sent with an upload (multipart form)."""
+
+    caption = OptionalText(300)
+    alt = OptionalText(300)
+    credit = OptionalText(200)
+
+
+class PhotoOrderSchema(StaffSchema):
+    photos = fields.List(fields.Integer(), required=True, validate=validate.Length(max=100),
+                         metadata={"description": "Every photo id of the business, in the new "
+                                                  "order"})
 
 
 class StaffBusinessPatchSchema(StaffBusinessSchema):
@@ -186,10 +262,25 @@ class ImportFileSchema(Schema):
     file = Upload(required=True, metadata={"description": "A .csv or .json staff file"})
 
 
-class RowErrorSchema(Schema):
-    line = fields.Integer()
-    column = fields.String()
-    reason = fields.String()
+class ImportNoteSchema(Schema):
+    """A rejected row's error or a warning: where, a code with its parameters, two sentences."""
+
+    line = fields.Integer(allow_none=True, metadata={"description": "null: the whole file"})
+    column = fields.String(allow_none=True, metadata={
+        "description": "The column as the file's header wrote it (`kecamatan`); `row` for "
+                       "the whole row"})
+    field = fields.String(allow_none=True, metadata={
+        "description": "The format's name of that column (`district`)"})
+    code = fields.String(metadata={"description": "Stable reason code, e.g. unknown_kecamatan"})
+    params = fields.Dict(metadata={
+        "description": "The code's parameters: value, suggest (nearest reference name), ..."})
+    reason = fields.String(metadata={"description": "In English (the CLI's words)"})
+    reason_id = fields.String(metadata={"description": "In Bahasa Indonesia (the staff page)"})
+
+
+class ImportedBusinessSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
 
 
 class ImportReportSchema(Schema):
@@ -201,8 +292,12 @@ class ImportReportSchema(Schema):
     updated_features = fields.Integer()
     unchanged_rows = fields.Integer()
     skipped = fields.Integer()
-    errors = fields.List(fields.Nested(RowErrorSchema))
-    warnings = fields.List(fields.String())
+    errors = fields.List(fields.Nested(ImportNoteSchema))
+    warnings = fields.List(fields.Nested(ImportNoteSchema))
+    created = fields.List(fields.Nested(ImportedBusinessSchema), metadata={
+        "description": "Businesses the import creates (would create, in a dry run)"})
+    updated = fields.List(fields.Nested(ImportedBusinessSchema), metadata={
+        "description": "Existing businesses whose details or appearances it changes"})
     summary = fields.Function(lambda r: r.summary())
 
 
@@ -214,8 +309,8 @@ class JobSchema(Schema):
     done = fields.Integer()
     progress = fields.Float(metadata={"description": "0 to 1"})
     error = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    finished_at = fields.DateTime(allow_none=True)
+    created_at = Timestamp()
+    finished_at = Timestamp(allow_none=True)
     url = fields.Function(lambda j: f"/api/v1/admin/jobs/{j.id}")
 
 
@@ -230,7 +325,7 @@ class AuditArgs(PageArgs):
 
 class AuditEntrySchema(Schema):
     id = fields.Integer()
-    at = fields.DateTime()
+    at = Timestamp()
     actor = fields.String()
     action = fields.String()
     target = fields.String(allow_none=True)

@@ -32,7 +32,7 @@ def list_businesses(q, page, per_page, sort, **filters):
         "page": page,
         "per_page": per_page,
         "facets": result.facets,
-        "links": page_links(page, per_page, result.total),
+        "links": page_links(page, per_page, result.total, BusinessSearchArgs),
         "suggestion": result.suggestion,
     }
 

@@ -4,6 +4,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from .. import changelog, exports
 from ..importers.fields import MAX_INTEGER
+from ..timestamps import Timestamp
 from .blueprint import Blueprint
 from .exports import BusinessRecordSchema
 
@@ -26,7 +27,7 @@ class ChangeSchema(Schema):
     kind = fields.String(validate=validate.OneOf(changelog.KINDS))
     business_id = fields.Integer(metadata={"description": "Stable across slug changes"})
     slug = fields.String(metadata={"description": "The slug when the change was made"})
-    at = fields.DateTime(metadata={"description": "When (UTC)"})
+    at = Timestamp(metadata={"description": "When (RFC 3339, UTC)"})
     business = fields.Nested(BusinessRecordSchema, allow_none=True, metadata={
         "description": "The business as it is now, in the export's shape; null when it is "
                        "deleted now (a tombstone, or a later entry deletes it)"})

@@ -9,6 +9,7 @@ from .. import dictionary, exports
 from ..http_cache import not_modified
 from ..schemas import BusinessSearchArgs
 from ..search import FILTERS
+from ..timestamps import Timestamp
 from .blueprint import Blueprint
 
 blp = Blueprint("exports", __name__, description="Open data: everything, as files")
@@ -43,6 +44,19 @@ class FeatureRecordSchema(Schema):
     reach = fields.Integer(allow_none=True)
 
 
+class OrderLinkRecordSchema(Schema):
+    platform = fields.String()
+    url = fields.String()
+
+
+class PhotoRecordSchema(Schema):
+    url = fields.String()
+    width = fields.Integer()
+    height = fields.Integer()
+    alt = fields.String()
+    credit = fields.String(allow_none=True)
+
+
 class BusinessRecordSchema(Schema):
     """One business in businesses.json and businesses.ndjson."""
 
@@ -63,8 +77,17 @@ class BusinessRecordSchema(Schema):
     website = fields.String(allow_none=True)
     established = fields.Integer(allow_none=True)
     fictional = fields.Boolean()
-    created_at = fields.String()
-    updated_at = fields.String()
+    price_min = fields.Integer(allow_none=True)
+    price_max = fields.Integer(allow_none=True)
+    price_range = fields.String(allow_none=True)
+    order_links = fields.List(fields.Nested(OrderLinkRecordSchema))
+    qris = fields.Boolean(allow_none=True)
+    nib = fields.String(allow_none=True)
+    halal = fields.String(allow_none=True)
+    pirt = fields.String(allow_none=True)
+    photos = fields.List(fields.Nested(PhotoRecordSchema))
+    created_at = Timestamp()
+    updated_at = Timestamp()
     url = fields.String()
     features = fields.List(fields.Nested(FeatureRecordSchema))
 
@@ -75,7 +98,7 @@ class ExportMetaSchema(Schema):
     licence = fields.Dict(keys=fields.String(), values=fields.String())
     fictional = fields.Dict(keys=fields.String(), values=fields.String())
     updates = fields.Dict(keys=fields.String(), values=fields.String())
-    generated_at = fields.String()
+    generated_at = Timestamp()
     dictionary = fields.String()
 
 

@@ -15,4 +15,4 @@ def list_features(rubric, year, page, per_page):
     """List appearances newest first, filterable by rubric and year."""
     items, total = services.features_timeline(rubric, year, page, per_page)
     return {"items": items, "total": total, "page": page, "per_page": per_page,
-            "links": page_links(page, per_page, total)}
+            "links": page_links(page, per_page, total, FeatureListArgs)}

@@ -1,17 +1,24 @@
-"""Pagination links that keep every other query parameter."""
+"""Pagination links that keep the request's own parameters, and only those."""
 
 from urllib.parse import urlencode
 
 from flask import request
+from marshmallow import Schema
 
 
-def page_links(page: int, per_page: int, total: int) -> dict:
-    """Return self/next/prev URLs (path + query) for a paginated list."""
-    args = request.args.to_dict(flat=False)
+def page_links(page: int, per_page: int, total: int, args: type[Schema]) -> dict:
+    """Return self/next/prev URLs (path + query) for a paginated list.
+
+    Only the parameters `args` (the view's query schema) knows are carried over: an unknown
+    one is ignored by the view, so copying it would hand a client back whatever it sent.
+    """
+    known = {field.data_key or name for name, field in args().fields.items()}
+    kept = {name: values for name, values in request.args.to_dict(flat=False).items()
+            if name in known}
 
     def url(number: int) -> str:
-        args["page"] = [str(number)]
-        return f"{request.path}?{urlencode(args, doseq=True)}"
+        kept["page"] = [str(number)]
+        return f"{request.path}?{urlencode(kept, doseq=True)}"
 
     last = max(1, -(-total // per_page))
     return {

@@ -23,6 +23,13 @@ class TotalsSchema(Schema):
     appearances = fields.Integer()
     first_featured_on = fields.Date(allow_none=True)
     last_featured_on = fields.Date(allow_none=True)
+    halal_certified = fields.Integer(metadata={"description": "Holding a BPJPH halal certificate"})
+    with_nib = fields.Integer(metadata={"description": "Holding an NIB (registered with OSS)"})
+    with_pirt = fields.Integer(metadata={"description": "Holding a P-IRT number"})
+    accept_qris = fields.Integer(metadata={"description": "Taking QRIS payment"})
+    with_price = fields.Integer(metadata={"description": "With a price or price range"})
+    with_order_links = fields.Integer(metadata={"description": "With a link to order online"})
+    with_photos = fields.Integer(metadata={"description": "With at least one photo"})
 
 
 class KecamatanCountSchema(Schema):
@@ -31,6 +38,8 @@ class KecamatanCountSchema(Schema):
     businesses = _businesses()
     appearances = _appearances()
     appearances_by_year = fields.Dict(keys=fields.String(), values=fields.Integer())
+    halal_certified = fields.Integer(metadata={"description": "Businesses halal-certified"})
+    with_nib = fields.Integer(metadata={"description": "Businesses holding an NIB"})
 
 
 class KelurahanCountSchema(Schema):
@@ -47,6 +56,8 @@ class CategoryCountSchema(Schema):
     label_en = fields.String()
     businesses = _businesses()
     appearances = _appearances()
+    halal_certified = fields.Integer(metadata={"description": "Businesses halal-certified"})
+    with_nib = fields.Integer(metadata={"description": "Businesses holding an NIB"})
 
 
 class RubricCountSchema(Schema):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..models import Business, Feature, db
+from .messages import Message, Note
 from .rows import ImportRow, RowError
 
 CHUNK = 500  # SQLite caps the number of bound parameters in one IN (...)
@@ -27,9 +28,13 @@ class ImportReport:
     # Counted per row, not per distinct error line: rows of a one-line JSON share a line.
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Note] = field(default_factory=list)
     dry_run: bool = False
     changed_ids: set[int] = field(default_factory=set)
+    # {"slug", "name"} of the businesses the import creates, and of those it changes
+    # (details or appearances), in the file's order.
+    created: list[dict] = field(default_factory=list)
+    updated: list[dict] = field(default_factory=list)
 
     def summary(self) -> str:
         prefix = "Dry run, nothing written: would add" if self.dry_run else "Added"
@@ -62,8 +67,9 @@ def apply_rows(rows: list[ImportRow], report: ImportReport,
         business = existing.get(slug)
         if business is not None and business.deleted_at is not None:
             for row in group:
-                report.errors.append(RowError(
-                    row.line, "slug", f"{slug!r} was deleted by staff; restore it first"))
+                report.errors.append(RowError(row.line, "slug",
+                                              Message("deleted", {"value": slug}),
+                                              row.slug_column))
             report.skipped += len(group)
             if progress:
                 progress(len(group))
@@ -73,14 +79,18 @@ def apply_rows(rows: list[ImportRow], report: ImportReport,
             business = Business(slug=slug, **latest.details())
             db.session.add(business)
             report.new_businesses += 1
+            report.created.append({"slug": slug, "name": business.name})
             changed = True
         else:
             stored_latest = max((f.featured_on for f in business.features), default=None)
             changed = _update_details(business, latest, stored_latest)
             report.updated_businesses += changed
+        new = business.id is None
         changed |= _apply_features(business, group, report)
         if changed:
             changed_businesses.append(business)
+            if not new:
+                report.updated.append({"slug": slug, "name": business.name})
         if progress:
             progress(len(group))
     db.session.flush()  # once: new businesses get their ids here

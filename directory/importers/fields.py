@@ -1,16 +1,22 @@
 """Normalise the values staff type into the forms the directory stores.
 
-Each function returns the clean value or raises ValueError with a reason for the report.
+Each function returns the clean value or raises Invalid (a ValueError) with a reason code.
 """
 
+import calendar
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date
+
+from .messages import MONTHS_EN, MONTHS_ID, Invalid
 
 # The largest whole number the database stores (INTEGER: 32-bit in PostgreSQL).
 MAX_INTEGER = 2**31 - 1
 # 0-9 only: str.isdigit() also accepts superscripts and other scripts' digits.
 ASCII_DIGITS = re.compile(r"[0-9]+")
+# The date forms staff type: ISO, and day first as spreadsheets set to Indonesian save it.
+DATE_FORMS = (re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"),
+              re.compile(r"(?P<d>[0-9]{1,2})[/-](?P<m>[0-9]{1,2})[/-](?P<y>[0-9]{4})"))
 INSTAGRAM_HANDLE = re.compile(r"^[A-Za-z0-9._]{1,30}$")
 INSTAGRAM_URL = re.compile(r"^(?:https?://)?(?:www\.)?instagram\.com/([A-Za-z0-9._]{1,30})/?(?:[?#].*)?$",
                            re.IGNORECASE)
@@ -44,15 +50,23 @@ def plausible_year(number: int) -> bool:
 def featured_date(value: str) -> date:
     """Parse ISO `YYYY-MM-DD`; also `DD/MM/YYYY`, as spreadsheets set to Indonesian save it."""
     value = value.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            parsed = datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-        if not plausible_featured_on(parsed):
-            raise ValueError(f"date {value!r} is out of range")
-        return parsed
-    raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
+    match = next((m for form in DATE_FORMS if (m := form.fullmatch(value))), None)
+    if match is None:
+        raise Invalid("date_format", value=value)
+    year_, month, day = (int(match[k]) for k in ("y", "m", "d"))
+    # Written as a date but not one on the calendar (31/02/2025): say which part is wrong.
+    if not 1 <= month <= 12:
+        raise Invalid("date_no_month", value=value, month=month)
+    if year_ < 1:
+        raise Invalid("date_range", value=value)
+    days = calendar.monthrange(year_, month)[1]
+    if not 1 <= day <= days:
+        raise Invalid("date_no_day", value=value, year=year_, days=days,
+                      month_en=MONTHS_EN[month - 1], month_id=MONTHS_ID[month - 1])
+    parsed = date(year_, month, day)
+    if not plausible_featured_on(parsed):
+        raise Invalid("date_range", value=value)
+    return parsed
 
 
 def whatsapp_number(value: str) -> str:
@@ -65,13 +79,13 @@ def whatsapp_number(value: str) -> str:
     if digits.startswith("+"):
         digits = digits[1:]
     if not ASCII_DIGITS.fullmatch(digits):
-        raise ValueError(f"{value!r} is not a phone number")
+        raise Invalid("phone", value=value)
     if digits.startswith("62"):
         digits = digits[2:]
     elif digits.startswith("0"):
         digits = digits[1:]
     if not digits.startswith("8") or not 9 <= len(digits) <= 12:
-        raise ValueError(f"{value!r} is not an Indonesian mobile number (08..., 62..., +62...)")
+        raise Invalid("mobile", value=value)
     return "+62" + digits
 
 
@@ -81,7 +95,7 @@ def instagram_handle(value: str) -> str:
     match = INSTAGRAM_URL.match(value)
     handle = match.group(1) if match else value.lstrip("@")
     if not INSTAGRAM_HANDLE.match(handle):
-        raise ValueError(f"{value!r} is not an Instagram handle or profile URL")
+        raise Invalid("instagram", value=value)
     return handle
 
 
@@ -91,14 +105,14 @@ def website_url(value: str) -> str:
     if not re.match(r"^https?://", value, re.IGNORECASE):
         value = "https://" + value
     if not re.match(r"^https?://[^\s/]+\.[^\s/]+\S*$", value, re.IGNORECASE):
-        raise ValueError(f"{value!r} is not a web address")
+        raise Invalid("web_address", value=value)
     return value
 
 
 def post_url(value: str) -> str:
     value = value.strip()
     if not re.match(r"^https?://[^\s/]+\.[^\s/]+\S*$", value, re.IGNORECASE):
-        raise ValueError(f"{value!r} is not a link (https://...)")
+        raise Invalid("link", value=value)
     return value
 
 
@@ -108,17 +122,17 @@ def whole_number(value: str) -> int:
     if re.fullmatch(r"[0-9]{1,3}([.,][0-9]{3})+", cleaned):
         cleaned = re.sub(r"[.,]", "", cleaned)
     if not ASCII_DIGITS.fullmatch(cleaned):
-        raise ValueError(f"{value!r} is not a whole number")
+        raise Invalid("whole_number", value=value)
     number = int(cleaned)
     if number > MAX_INTEGER:
-        raise ValueError(f"{value!r} is too large (at most {MAX_INTEGER})")
+        raise Invalid("too_large", value=value, limit=MAX_INTEGER)
     return number
 
 
 def year(value: str) -> int:
     number = whole_number(value)
     if not plausible_year(number):
-        raise ValueError(f"{value!r} is not a plausible year")
+        raise Invalid("year", value=value)
     return number
 
 
@@ -128,7 +142,7 @@ def boolean(value: str) -> bool:
         return True
     if lowered in ("0", "false", "no", "tidak", "n", "salah"):
         return False
-    raise ValueError(f"{value!r} is not true or false")
+    raise Invalid("boolean", value=value)
 
 
 def products_list(value) -> list[str]:

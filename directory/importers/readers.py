@@ -3,11 +3,16 @@
 A file that cannot be read at all raises ImportFileError and nothing is changed.
 """
 
+import codecs
 import csv
 import io
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from charset_normalizer import from_bytes
+
+from .messages import Message, Note
 
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection): the
 # spreadsheet export (directory.exports) puts a ' before it, which unguard() drops again.
@@ -17,6 +22,10 @@ COLUMNS = (
     "featured_on", "rubric", "slug", "name", "owner", "category", "district", "kelurahan",
     "address", "products", "description", "instagram", "whatsapp", "website", "post_url",
     "reach", "established", "fictional",
+    # How to buy (optional; DATA-FORMAT.md "More about a business").
+    "price_range", "order_links", "qris", "nib", "halal", "pirt",
+    # File names inside a .zip import, separated by ";".
+    "photos",
 )
 REQUIRED = ("featured_on", "rubric", "name", "category", "district", "kelurahan")
 # Headers of spreadsheets set to Indonesian (DATA-FORMAT.md), plus the obvious ones.
@@ -25,8 +34,17 @@ ALIASES = {
     "pemilik": "owner", "kategori": "category", "kecamatan": "district", "alamat": "address",
     "produk": "products", "deskripsi": "description", "tahun_berdiri": "established",
     "tautan_posting": "post_url", "jangkauan": "reach", "fiktif": "fictional",
+    "kisaran_harga": "price_range", "harga": "price_range", "tautan_pesan": "order_links",
+    "sertifikat_halal": "halal", "foto": "photos",
 }
 FEATURE_KEYS = ("featured_on", "rubric", "post_url", "reach")
+INDONESIAN = {canonical: alias for alias, canonical in reversed(ALIASES.items())}
+# Excel's plain "CSV" on Windows writes Windows-1252, "CSV (Macintosh)" Mac Roman. When the
+# bytes fit both (one é), Windows is what staff use.
+LEGACY_ENCODINGS = ("cp1252", "mac_roman")
+ENCODING_NAMES = {"cp1252": "Windows-1252", "mac_roman": "Mac Roman"}
+# Bytes no text file holds: NUL and C0 controls other than tab, line feed, carriage return.
+BINARY = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class ImportFileError(Exception):
@@ -37,6 +55,11 @@ class ImportFileError(Exception):
 class RawRow:
     line: int
     values: dict
+    # canonical column -> the header as the file wrote it (`district` -> `Kecamatan`)
+    headers: dict = field(default_factory=dict, compare=False)
+
+    def header(self, column: str) -> str:
+        return self.headers.get(column, column)
 
 
 def canonical_column(header: str) -> str:
@@ -45,20 +68,18 @@ def canonical_column(header: str) -> str:
     return ALIASES.get(key, key)
 
 
-def read_file(data: bytes, filename: str) -> tuple[list[RawRow], list[str]]:
+def read_file(data: bytes, filename: str) -> tuple[list[RawRow], list[Note]]:
     """Return (rows, warnings) of a `.csv` or `.json` file's bytes."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix not in ("csv", "json"):
         raise ImportFileError(f"{filename}: only .csv and .json files can be imported")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportFileError(
-            f"{filename}: not UTF-8 text (byte {error.start}); save it as 'CSV UTF-8'"
-        ) from error
+    text, encoding = decode(data, filename)
     if not text.strip():
         raise ImportFileError(f"{filename}: the file is empty")
-    return read_csv(text) if suffix == "csv" else read_json(text)
+    rows, warnings = read_csv(text) if suffix == "csv" else read_json(text)
+    if encoding:
+        warnings.insert(0, Note(None, None, Message("encoding", {"encoding": encoding})))
+    return rows, warnings
 
 
 def unguard(cell: str) -> str:
@@ -69,11 +90,40 @@ def unguard(cell: str) -> str:
     return cell[1:] if cell[:1] == "'" and cell.lstrip("'")[:1] in FORMULA_START else cell
 
 
-def _check_columns(columns: list[str]) -> list[str]:
+def decode(data: bytes, filename: str = "file") -> tuple[str, str | None]:
+    """Return the text of `data` and, when it was not UTF-8, the encoding it was read in.
+
+    UTF-8 (with or without BOM) and UTF-16 with BOM (Excel's "Unicode Text") are read as
+    they are; other text is detected among LEGACY_ENCODINGS by charset-normalizer.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError as error:
+            raise ImportFileError(f"{filename}: starts as UTF-16 but is not") from error
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        if BINARY.search(data):
+            raise ImportFileError(
+                f"{filename}: not UTF-8 text and not a text file at all (byte {error.start}); "
+                "save the sheet as 'CSV UTF-8'") from error
+        matches = sorted(from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)),
+                         key=lambda m: (m.chaos, LEGACY_ENCODINGS.index(m.encoding)))
+        if not matches:
+            raise ImportFileError(
+                f"{filename}: not UTF-8 text (byte {error.start}) nor a spreadsheet's "
+                "Windows or Mac text; save it as 'CSV UTF-8'") from error
+        best = matches[0].encoding
+        return data.decode(best), ENCODING_NAMES[best]
+
+
+def _check_columns(columns: list[str], headers: dict) -> list[Note]:
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        raise ImportFileError("missing required column(s): " + ", ".join(missing))
-    return [f"column {c!r} is not part of the format and was ignored"
+        named = [f"{c} ({INDONESIAN[c]})" if c in INDONESIAN else c for c in missing]
+        raise ImportFileError("missing required column(s): " + ", ".join(named))
+    return [Note(None, c, Message("unknown_column", {"value": headers[c]}), headers[c])
             for c in dict.fromkeys(columns) if c not in COLUMNS]
 
 
@@ -90,7 +140,10 @@ def read_csv(text: str) -> tuple[list[RawRow], list[str]]:
     try:
         header = next(reader)
         columns = [canonical_column(h) for h in header]
-        warnings = _check_columns(columns)
+        headers = {}
+        for column, written in zip(columns, header, strict=True):
+            headers.setdefault(column, written.strip().lstrip("\ufeff"))
+        warnings = _check_columns(columns, headers)
         rows = []
         while True:
             line = reader.line_num + 1
@@ -103,8 +156,9 @@ def read_csv(text: str) -> tuple[list[RawRow], list[str]]:
             values = {c: unguard(v.strip()) for c, v in zip(columns, cells, strict=False)
                       if c in COLUMNS and v.strip()}
             if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
-                values["__extra__"] = f"{len(cells)} cells for {len(columns)} columns"
-            rows.append(RawRow(line, values))
+                values["__extra__"] = Message("extra_cells",
+                                              {"cells": len(cells), "columns": len(columns)})
+            rows.append(RawRow(line, values, headers))
     except csv.Error as error:
         raise ImportFileError(f"line {reader.line_num}: not readable as CSV ({error})") from error
     return rows, warnings
@@ -138,7 +192,7 @@ def _as_text(value) -> object:
     return "" if value is None else str(value).strip()
 
 
-def read_json(text: str) -> tuple[list[RawRow], list[str]]:
+def read_json(text: str) -> tuple[list[RawRow], list[Note]]:
     try:
         # Whole first: a syntax error anywhere is reported, and nothing is imported.
         document = json.loads(text)
@@ -152,28 +206,33 @@ def read_json(text: str) -> tuple[list[RawRow], list[str]]:
     except UnicodeEncodeError as error:
         raise ImportFileError("JSON holds a lone surrogate escape (\\ud800-\\udfff), "
                               "which is not text") from error
-    rows, warnings = [], []
+    rows, warnings, ignored = [], [], set()
     for line, item in items:
         if not isinstance(item, dict):
-            rows.append(RawRow(line, {"__error__": "each entry must be an object"}))
+            rows.append(RawRow(line, {"__error__": Message("not_object")}))
             continue
+        headers = {canonical_column(k): k for k in reversed(item)}
         values = {canonical_column(k): _as_text(v) for k, v in item.items()}
         features = values.pop("features", None)
         for column in values:
-            if column not in COLUMNS and not any(column in w for w in warnings):
-                warnings.append(f"field {column!r} is not part of the format and was ignored")
+            if column not in COLUMNS and column not in ignored:
+                ignored.add(column)
+                warnings.append(Note(None, column, Message("unknown_column",
+                                                           {"value": headers[column]}),
+                                     headers[column]))
         business = {k: v for k, v in values.items() if k in COLUMNS and v not in ("", [])}
         if features is None:
-            rows.append(RawRow(line, business))
+            rows.append(RawRow(line, business, headers))
         elif not isinstance(features, list) or not features:
-            problem = "features must be a non-empty list"
-            rows.append(RawRow(line, {**business, "__error__": problem}))
+            rows.append(RawRow(line, {**business, "__error__": Message("features_list")},
+                               headers))
         else:
             for feature in features:
                 if not isinstance(feature, dict):
-                    rows.append(RawRow(line, {"__error__": "each feature must be an object"}))
+                    rows.append(RawRow(line, {"__error__": Message("feature_object")}))
                     continue
                 extra = {canonical_column(k): _as_text(v) for k, v in feature.items()}
+                written = {**headers, **{canonical_column(k): k for k in feature}}
                 rows.append(RawRow(line, {**business, **{
-                    k: v for k, v in extra.items() if k in FEATURE_KEYS and v != ""}}))
+                    k: v for k, v in extra.items() if k in FEATURE_KEYS and v != ""}}, written))
     return rows, warnings

@@ -3,25 +3,20 @@
 A row yields either a clean ImportRow or the list of what is wrong with it.
 """
 
+import difflib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
-from . import fields
+from . import commerce, fields
+from .messages import Invalid, Message, Note
 from .readers import RawRow
 
 MAX_LENGTH = {"name": 200, "owner": 200, "address": 300, "description": 5000, "slug": 120}
+SIMILAR = 0.7  # difflib ratio from which a reference name is offered for a misspelling
 
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.column}: {self.reason}"
+RowError = Note  # an error is a note about a row that was skipped
 
 
 @dataclass(frozen=True)
@@ -44,6 +39,15 @@ class ImportRow:
     reach: int | None = None
     established: int | None = None
     fictional: bool = False
+    slug_column: str = "slug"  # the slug's header as the file wrote it, for reports
+    # Optional "more about a business" columns: a blank cell changes nothing stored.
+    price: tuple[int, int] | None = None
+    order_links: tuple[dict, ...] | None = None
+    qris: bool | None = None
+    nib: str | None = None
+    halal: str | None = None
+    pirt: str | None = None
+    photos: tuple[str, ...] = ()  # file names inside a .zip import
 
     def details(self) -> dict:
         """Return the business fields this row gives (the latest row's win)."""
@@ -53,7 +57,17 @@ class ImportRow:
             "products": list(self.products), "description": self.description,
             "instagram": self.instagram, "whatsapp": self.whatsapp, "website": self.website,
             "established": self.established, "fictional": self.fictional,
+            **self.commerce(),
         }
+
+    def commerce(self) -> dict:
+        """Return the optional buying and legal fields this row gives (blank ones left out)."""
+        given = {"qris": self.qris, "nib": self.nib, "halal": self.halal, "pirt": self.pirt}
+        if self.price is not None:
+            given.update(price_min=self.price[0], price_max=self.price[1])
+        if self.order_links is not None:
+            given["order_links"] = [dict(link) for link in self.order_links]
+        return {k: v for k, v in given.items() if v is not None}
 
 
 @cache
@@ -67,72 +81,118 @@ def _labels(kind: str) -> dict[str, str]:
     return lookup
 
 
+@cache
+def _names(kind: str, kecamatan: str | None = None) -> dict[str, str]:
+    """Return match key -> the name to offer, for kecamatan, kelurahan, category or rubric."""
+    data = reference_data()
+    if kind == "kecamatan":
+        return {place_key(k["name"]): k["name"] for k in data["kecamatan"]}
+    if kind == "kelurahan":
+        return {place_key(spelling): kelurahan["name"]
+                for k in data["kecamatan"] if kecamatan in (None, k["slug"])
+                for kelurahan in k["kelurahan"]
+                for spelling in (kelurahan["name"], *kelurahan["also_written"])}
+    return {key.casefold(): item["slug"] for item in data[kind]
+            for key in (item["slug"], item["label"])}
+
+
+def nearest(kind: str, typed: str, kecamatan: str | None = None) -> str | None:
+    """Return the reference name closest to a misspelling, if one is close enough.
+
+    >>> nearest("kecamatan", "Lowokwaroe"), nearest("categories", "kulinerr")
+    ('Lowokwaru', 'kuliner')
+    """
+    names = _names(kind, kecamatan)
+    key = place_key(typed) if kind in ("kecamatan", "kelurahan") else typed.casefold()
+    close = difflib.get_close_matches(key, list(names), n=1, cutoff=SIMILAR)
+    return names[close[0]] if close else None
+
+
+@cache
+def _kecamatan_names() -> dict[str, str]:
+    return {k["slug"]: k["name"] for k in reference_data()["kecamatan"]}
+
+
 OPTIONAL = {
     "owner": str, "address": str, "description": str,
     "instagram": fields.instagram_handle, "whatsapp": fields.whatsapp_number,
     "website": fields.website_url, "post_url": fields.post_url,
     "reach": fields.whole_number, "established": fields.year, "fictional": fields.boolean,
+    "price_range": commerce.price_range, "order_links": commerce.order_links,
+    "qris": fields.boolean, "nib": commerce.nib, "halal": commerce.halal_certificate,
+    "pirt": commerce.pirt,
 }
+LISTS = ("products", "order_links", "photos")  # a JSON list is accepted for these
 
 
 def validate(raw: RawRow) -> tuple[ImportRow | None, list[RowError]]:
     """Return the clean row, or None and every error found in it."""
     values, errors, clean = raw.values, [], {}
 
-    def fail(column: str, reason: str) -> None:
-        errors.append(RowError(raw.line, column, reason))
+    def fail(column: str, code: str, **params) -> None:
+        errors.append(RowError(raw.line, column, Message(code, params),
+                               "row" if column == "row" else raw.header(column)))
+
+    def refuse(column: str, error: ValueError) -> None:
+        message = error.message if isinstance(error, Invalid) else Message(
+            "invalid", {"value": values[column], "detail": str(error)})
+        errors.append(RowError(raw.line, column, message, raw.header(column)))
 
     for marker in ("__error__", "__extra__"):
         if marker in values:
-            fail("row", values[marker])
+            errors.append(RowError(raw.line, "row", values[marker]))
     for column, value in values.items():
-        if column not in ("products", "__error__", "__extra__") and not isinstance(value, str):
-            fail(column, "must be text, not a list")
+        if column not in (*LISTS, "__error__", "__extra__") and not isinstance(value, str):
+            fail(column, "not_text")
         elif "\x00" in str(value):  # PostgreSQL's text cannot store it; no name needs it
-            fail(column, "contains a NUL character")
+            fail(column, "nul")
     if errors:
         return None, errors
 
     for column in ("featured_on", "rubric", "name", "category", "district", "kelurahan"):
         if not values.get(column):
-            fail(column, "is required")
+            fail(column, "required")
     for column, limit in MAX_LENGTH.items():
         if len(values.get(column, "")) > limit:
-            fail(column, f"longer than {limit} characters")
+            fail(column, "too_long", limit=limit)
 
     if values.get("featured_on"):
         try:
             clean["featured_on"] = fields.featured_date(values["featured_on"])
         except ValueError as error:
-            fail("featured_on", str(error))
-    if values.get("rubric"):
-        clean["rubric"] = _labels("rubrics").get(values["rubric"].casefold())
-        if not clean["rubric"]:
-            fail("rubric", f"unknown rubric {values['rubric']!r}")
-    if values.get("category"):
-        clean["category"] = _labels("categories").get(values["category"].casefold())
-        if not clean["category"]:
-            fail("category", f"unknown category {values['category']!r}")
+            refuse("featured_on", error)
+    for column, kind in (("rubric", "rubrics"), ("category", "categories")):
+        if values.get(column):
+            clean[column] = _labels(kind).get(values[column].casefold())
+            if not clean[column]:
+                fail(column, f"unknown_{column}", value=values[column],
+                     suggest=nearest(kind, values[column]))
     kecamatan = kecamatan_lookup().get(place_key(values.get("district", "")))
     if values.get("district") and not kecamatan:
-        fail("district", f"{values['district']!r} is not a kecamatan of Kota Malang")
+        fail("district", "unknown_kecamatan", value=values["district"],
+             suggest=nearest("kecamatan", values["district"]))
     if values.get("kelurahan"):
         found = kelurahan_lookup().get(place_key(values["kelurahan"]))
         if not found:
-            fail("kelurahan", f"{values['kelurahan']!r} is not a kelurahan of Kota Malang")
+            fail("kelurahan", "unknown_kelurahan", value=values["kelurahan"],
+                 suggest=nearest("kelurahan", values["kelurahan"], kecamatan)
+                 or nearest("kelurahan", values["kelurahan"]))
         elif kecamatan and found[1] != kecamatan:
-            fail("kelurahan", f"{values['kelurahan']!r} is not in kecamatan {values['district']}")
+            fail("kelurahan", "kelurahan_elsewhere", value=values["kelurahan"],
+                 kecamatan=values["district"], actual=_kecamatan_names()[found[1]])
         else:
             clean["kelurahan"] = found[0]
 
     name = " ".join(values.get("name", "").split())
     slug = values.get("slug") or fields.slugify(name)
     if values.get("slug") and fields.slugify(values["slug"]) != values["slug"]:
-        fail("slug", f"{values['slug']!r} must be lowercase ASCII words joined by hyphens")
+        fail("slug", "slug_form", value=values["slug"])
     elif name and not slug:
-        fail("slug", "cannot be derived from the name; give one")
+        fail("slug", "slug_underivable")
     clean.update(name=name, slug=slug)
     clean["products"] = tuple(fields.products_list(values.get("products", "")))
+    if values.get("photos"):
+        clean["photos"] = tuple(fields.products_list(values["photos"]))
 
     for column, parse in OPTIONAL.items():
         value = values.get(column)
@@ -145,7 +205,11 @@ def validate(raw: RawRow) -> tuple[ImportRow | None, list[RowError]]:
                 else:
                     clean[column] = " ".join(value.split())
             except ValueError as error:
-                fail(column, str(error))
+                refuse(column, error)
     if errors:
         return None, errors
-    return ImportRow(line=raw.line, **clean), []
+    if "price_range" in clean:
+        clean["price"] = clean.pop("price_range")
+    if "order_links" in clean:
+        clean["order_links"] = tuple(clean["order_links"])
+    return ImportRow(line=raw.line, slug_column=raw.header("slug"), **clean), []

@@ -7,8 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 # Filter and facet names, shared by the index and the API.
-FACETS = ("category", "district", "rubric", "year")
-FILTERS = ("category", "district", "kelurahan", "rubric", "year")
+FACETS = ("category", "district", "rubric", "year", "price", "halal", "qris")
+FILTERS = ("category", "district", "kelurahan", "rubric", "year", "price", "halal", "qris",
+           "price_max")
+# Filters on a number: filter name -> the numeric field its one value is an upper bound of.
+RANGE_FILTERS = {"price_max": "price_min"}
 SORTS = ("relevance", "newest", "name")
 
 

@@ -1,5 +1,6 @@
 """Business -> index document: the only place that maps a row to search fields."""
 
+from ..importers.commerce import price_band
 from ..models import Business
 from .places import document_places
 from .suggest import completion_lines
@@ -12,7 +13,7 @@ def business_document(business: Business) -> dict:
     products = "\n".join(business.products or [])
     description = business.description or ""
     category = business.category
-    return {
+    document = {
         "id": str(business.id),
         "slug": business.slug,
         "name": business.name,
@@ -22,6 +23,7 @@ def business_document(business: Business) -> dict:
         "description": description,
         "description_exact": description,
         "owner": business.owner or "",
+        "address": business.address or "",
         "category_text": f"{category.label} {category.label_en}" if category else "",
         "place": document_places(business.kelurahan.kecamatan_slug, business.kelurahan_slug),
         "complete_name": completion_lines([business.name]),
@@ -33,4 +35,12 @@ def business_document(business: Business) -> dict:
         "year": " ".join(sorted({str(f.featured_on.year) for f in features})),
         "latest_on": latest.toordinal() if latest else 0,
         "name_sort": business.name.casefold(),
+        "halal": "1" if business.halal else "0",
     }
+    # Unknown stays absent: no price band, no price, QRIS neither yes nor no.
+    if business.price_min is not None:
+        document["price"] = price_band(business.price_min)
+        document["price_min"] = business.price_min
+    if business.qris is not None:
+        document["qris"] = "1" if business.qris else "0"
+    return document

@@ -3,7 +3,9 @@
 Stages: every word required; when that finds fewer than HANDFUL, the weakest words become
 optional step by step; then unknown words of 5+ letters also match index words one typo
 away; shorter ones only when nothing matched at all. A place named in the query ("keramik
-dinoyo") is never required: its businesses rank first.
+dinoyo") is never required: its businesses rank first. Optional words still count: a
+business holding more of the words ranks above one holding fewer. Words after "jl"/"jalan"
+(and words found nowhere but in addresses) are also looked up in the street address.
 """
 
 from collections.abc import Callable
@@ -27,6 +29,11 @@ EXACT_WEIGHT = 0.5  # a word matched as typed adds half its field's weight: exac
 TYPO_WEIGHT = 0.3  # a word matched one typo away counts less than a stemmed match
 NARROWER_WEIGHT = 0.5  # "minuman" finds "wedang", below what says "minuman"
 PLACE_BOOST = 40.0  # a business in the place named ranks above the others
+# Each optional word a business holds adds more than any text score can: businesses holding
+# every word ("tahu isi") rank above those holding fewer ("Tahu Bakso" by its name).
+COVERAGE_SCORE = 1000.0
+ADDRESS_WEIGHT = 2.0  # a street named in the query ("jl trunojoyo"), as strong as a product
+STREET_MARKERS = frozenset({"jl", "jln", "jalan", "gg", "gang"})  # "jl. trunojoyo": a street
 TYPO_MIN_LENGTH = 5
 SHORT_TYPO_MIN_LENGTH = 4  # 4-letter words get typo tolerance only when nothing matched
 PLAIN_FIELDS = {"name": 4.0, "products": 2.5, "description": 1.0, "owner": 0.8}
@@ -41,6 +48,7 @@ class Word:
     surface: tuple[str, ...]  # the plain words typed, for the exact fields
     df: int = 0  # how many fields of businesses hold the term
     typos: tuple[str, ...] = ()  # index words one typo away from the word typed
+    street: bool = False  # also looked up in the address ("jl trunojoyo")
 
 
 @dataclass
@@ -90,17 +98,35 @@ def plan(reader, text: str, count: Callable[[Q.Query], int]) -> Plan:
 def _read(reader, text: str):
     spans = find_places(text)
     words, place_words = {}, {}
-    for t in indonesian_analyzer()(text, mode="query", chars=True):
-        inside = any(s <= t.startchar and t.endchar <= e for _, s, e in spans)
-        surface = tuple(plain_words(text[t.startchar:t.endchar]))
-        (place_words if inside else words).setdefault(t.text, Word(t.text, surface))
-    df = [replace(w, df=sum(reader.doc_frequency(f, w.term) for f in FIELDS))
-          for w in list(words.values())[:MAX_WORDS]]
-    return [k for k, _, _ in spans], df, list(place_words.values())
+    tokens = [(t.text, t.startchar, t.endchar)
+              for t in indonesian_analyzer()(text, mode="query", chars=True)]
+    street = False
+    for i, (term, start, end) in enumerate(tokens):
+        inside = any(s <= start and end <= e for _, s, e in spans)
+        surface = tuple(plain_words(text[start:end]))
+        if surface[-1] in STREET_MARKERS and i + 1 < len(tokens):
+            street = True  # "jl", "jalan": the words after it name a street
+            continue
+        word = Word(term, surface, street=street and not inside)
+        (place_words if inside else words).setdefault(term, word)
+    return [k for k, _, _ in spans], [
+        _counted(reader, w) for w in list(words.values())[:MAX_WORDS]
+    ], list(place_words.values())
+
+
+def _counted(reader, w: Word) -> Word:
+    """Return `w` with its document frequency; a word found nowhere else may be a street."""
+    df = sum(reader.doc_frequency(f, w.term) for f in FIELDS)
+    if w.street or not df:
+        in_address = reader.doc_frequency("address", w.term)
+        return replace(w, df=df + in_address, street=w.street or bool(in_address))
+    return replace(w, df=df)
 
 
 def _clause(w: Word) -> Q.Query:
     subs = [Q.Term(f, w.term, boost=b) for f, b in FIELDS.items()]
+    if w.street:
+        subs.append(Q.Term("address", w.term, boost=ADDRESS_WEIGHT))
     for f, b in EXACT_FIELDS.items():
         exact = [Q.Term(f, s) for s in w.surface]
         subs.append(exact[0].with_boost(b * EXACT_WEIGHT) if len(exact) == 1
@@ -117,6 +143,9 @@ def prune(query: Q.Query, reader) -> Q.Query:
     """Return `query` without the terms no document holds: fewer matchers to run."""
     if isinstance(query, Q.Term):
         return query if reader.doc_frequency(query.fieldname, query.text) else Q.NullQuery
+    if isinstance(query, Q.WrappingQuery):
+        child = prune(query.child, reader)
+        return Q.NullQuery if child is Q.NullQuery else query.apply(lambda _: child)
     if isinstance(query, Q.AndMaybe):
         required = prune(query.a, reader)
         if required is Q.NullQuery:
@@ -143,7 +172,7 @@ def _narrower() -> dict[str, tuple[tuple[str, ...], ...]]:
 
 
 def _compose(required, optional, places, place_words) -> Q.Query:
-    extra = [_clause(w) for w in optional]
+    extra = [Or([_Covered(_clause(w), COVERAGE_SCORE), _clause(w)]) for w in optional]
     if places:
         extra.append(Or([Q.Term("place", k, boost=PLACE_BOOST) for k in places]
                           + [_clause(w) for w in place_words]))
@@ -153,9 +182,20 @@ def _compose(required, optional, places, place_words) -> Q.Query:
     return Q.AndMaybe(core, Or(extra)) if extra else core
 
 
+class _Covered(Q.ConstantScoreQuery):
+    """The same score for every business holding the word (COVERAGE_SCORE)."""
+
+    boost = 1.0  # Whoosh's Or.normalize reads every part's boost; a wrapper has none
+
+
 def _relaxed(words, places, place_words, count) -> tuple[Q.Query, int]:
-    """Return the query with every word required, or fewer when it finds too little."""
-    required, optional = list(words), []
+    """Return the query with every word required, or fewer when it finds too little.
+
+    Modifiers ("murah", "khas malang", "toko") describe rather than name: they never narrow
+    a query that names something else, they only rank what holds them first.
+    """
+    required = [w for w in words if not _is_modifier(w)] or list(words)
+    optional = [w for w in words if w not in required]
     query = _compose(required, optional, places, place_words)
     found = count(query)
     for step in _weakest_first(words):
@@ -171,14 +211,23 @@ def _relaxed(words, places, place_words, count) -> tuple[Q.Query, int]:
 
 
 def _weakest_first(words) -> list[list[Word]]:
-    """Return the steps of relaxation: words found nowhere, then every modifier ("murah"),
-    then one word at a time from the end: an Indonesian phrase names the thing first
-    ("kopi susu gula aren")."""
+    """Return the steps of relaxation: words found nowhere, then every modifier ("murah",
+    "toko", "kerajinan", "tukang"; the last first), then one word at a time from the end:
+    an Indonesian phrase names the thing first ("kopi susu gula aren")."""
     unknown = [w for w in words if w.df == 0 and not w.typos]
-    modifiers = [w for w in words if w not in unknown
-                 and set(w.surface) <= vocabulary.modifiers()]
+    modifiers = [w for w in reversed(words) if w not in unknown and _is_modifier(w)]
     rest = [[w] for w in reversed(words) if w not in unknown and w not in modifiers]
     return [unknown, modifiers, *rest]
+
+
+def _is_modifier(w: Word) -> bool:
+    """Return whether `w` is in modifiers.txt, as typed or as a variant ("kedai" = warung)."""
+    return set(w.surface) <= vocabulary.modifiers() or w.term in _modifier_terms()
+
+
+@cache
+def _modifier_terms() -> frozenset[str]:
+    return frozenset(normalize(word) for word in vocabulary.modifiers())
 
 
 def _with_typos(reader, w: Word, min_length: int) -> Word:

@@ -21,7 +21,7 @@ from whoosh.searching import TimeLimit
 
 from . import query
 from .analysis import analyzer, plain_analyzer
-from .base import FACETS, FILTERS, IndexBusy, SearchPage, SearchRequest
+from .base import FACETS, FILTERS, RANGE_FILTERS, IndexBusy, SearchPage, SearchRequest
 from .facets import FacetSets
 from .highlight import business_highlights
 from .releases import GRACE_SECONDS, BuildLock, BuildRunning, Releases
@@ -48,6 +48,9 @@ def build_schema(analyzer_name: str = "indonesian") -> Schema:
         description=TEXT(analyzer=text, stored=True, phrase=False),  # the post's text
         owner=TEXT(analyzer=text, phrase=False),
         category_text=TEXT(analyzer=text, phrase=False),  # the category's labels, id + en
+        # The street address: searched only for a street the query names ("jl trunojoyo")
+        # or a word found nowhere else, so "ikan" never finds a shop on Jl. Ikan Piranha.
+        address=TEXT(analyzer=text, phrase=False),
         # The same words as typed (folded only): exact > stemmed, and the typo lexicon.
         name_exact=TEXT(analyzer=plain, phrase=False),
         products_exact=TEXT(analyzer=plain, phrase=False),
@@ -64,6 +67,10 @@ def build_schema(analyzer_name: str = "indonesian") -> Schema:
         year=KEYWORD(scorable=False),  # every year it was featured
         latest_on=NUMERIC(sortable=True),  # ordinal of the latest appearance: "newest"
         name_sort=ID(sortable=True),  # casefolded name: "name" sort
+        price=ID(),  # band of the cheapest price (commerce.PRICE_BANDS): filter + facet
+        price_min=NUMERIC(),  # rupiah: the price_max filter (something this cheap or less)
+        halal=ID(),  # "1" with a halal certificate, else "0"
+        qris=ID(),  # "1" takes QRIS, "0" does not, absent when unknown
     )
 
 
@@ -310,8 +317,19 @@ class WhooshIndex:
 
     def _facet_sets(self, searcher) -> FacetSets:
         if self._facets is None or self._facets[0] is not searcher:
-            self._facets = (searcher, FacetSets(searcher, FILTERS))
+            terms = [name for name in FILTERS if name not in RANGE_FILTERS]
+            self._facets = (searcher, FacetSets(searcher, terms))
         return self._facets[1]
+
+    def _allowed(self, searcher, sets: FacetSets, filters) -> frozenset[int] | None:
+        """Return the documents passing every filter, term and range alike; None = all."""
+        allowed = sets.allowed({k: v for k, v in filters.items() if k not in RANGE_FILTERS})
+        for name, field in RANGE_FILTERS.items():
+            if filters.get(name):
+                bounded = Q.NumericRange(field, None, int(filters[name][0]))
+                documents = frozenset(searcher.docs_for_query(bounded)) & sets.live
+                allowed = documents if allowed is None else allowed & documents
+        return allowed
 
     def search(self, request: SearchRequest) -> SearchPage:
         """Run `request`: the page's ids in order, the total, disjunctive facets, highlights."""
@@ -321,7 +339,7 @@ class WhooshIndex:
             self._deadline = time.monotonic() + self.time_limit
             searcher = self._current_searcher()
             sets = self._facet_sets(searcher)
-            allowed = sets.allowed(request.filters)
+            allowed = self._allowed(searcher, sets, request.filters)
             plan = self._plan(searcher, request.text, allowed)
             if has_text:
                 text_query = plan.query
@@ -346,7 +364,7 @@ class WhooshIndex:
             facets = {}
             for name in FACETS:
                 others = {k: v for k, v in request.filters.items() if k != name}
-                scope = sets.allowed(others)
+                scope = self._allowed(searcher, sets, others)
                 facets[name] = sets.counts(name, matched if scope is None else matched & scope)
             highlights = {}
             if has_text:
@@ -452,7 +470,8 @@ def _field_types(schema) -> list[tuple[str, str]]:
 
 def _filter_query(filters) -> Q.Query | None:
     clauses = [
-        Q.Or([Q.Term(name, value) for value in values])
+        Q.NumericRange(RANGE_FILTERS[name], None, int(values[0])) if name in RANGE_FILTERS
+        else Q.Or([Q.Term(name, value) for value in values])
         for name, values in filters.items()
         if values
     ]

@@ -126,7 +126,7 @@ def test_staff_page_in_chromium_token_appearance_upload_reindex_audit(
     page.wait_for_selector("#upload-confirm:not([hidden])")
     assert "Uji coba" in text_of(page, "#upload-summary")
     assert "1 usaha baru" in text_of(page, "#upload-summary")
-    assert "is required" in text_of(page, "#upload-errors")
+    assert "wajib diisi" in text_of(page, "#upload-errors")
     assert client.get("/api/v1/businesses?q=pecel").json["total"] == 0
     page.click("#upload-confirm")
     wait_text(page, "#upload-status", "Impor selesai")
@@ -182,3 +182,38 @@ def test_staff_page_speaks_indonesian_about_refusals_dates_and_times(page, token
     expect(page.locator("#audit-rows td").first).to_have_text(
         re.compile(r"^\d{1,2} \w{3} \d{4},? \d{2}[.:]\d{2}$"))
     assert_no_axe_violations(page)  # signed in, with a refusal, results and the audit log
+
+
+def test_staff_page_import_report_in_indonesian_with_columns_suggestions_and_businesses(
+        page, token, tmp_path):
+    page.goto("/staff")
+    page.fill("#token-input", token)
+    page.click("#token-form button")
+    page.wait_for_selector("#staff-tools:not([hidden])")
+    sheet = tmp_path / "excel.csv"
+    # Saved by Excel as plain "CSV": Windows-1252.
+    sheet.write_bytes((
+        "tanggal;rubrik;nama_usaha;kategori;kecamatan;kelurahan;produk\n"
+        "06/06/2025;umkm-of-the-week;Café Mbok Sum;kuliner;Klojen;Kauman;kopi, teh\n"
+        "06/06/2025;kuliner-legendaris;Rawon Pak Darmo;kuliner;Klojen;Kauman;rawon\n"
+        "06/06/2025;umkm-of-the-week;Toko X;kuliner;Lowokwaroe;Tlogomas;x\n"
+        "31/02/2025;umkm-of-the-week;Toko Y;kuliner;Lowokwaru;Tlogomas;x\n").encode("cp1252"))
+    page.set_input_files("#upload-file", str(sheet))
+    page.click("#upload-form button")
+    page.wait_for_selector("#upload-confirm:not([hidden])")
+    rows = page.locator("#upload-errors tr")
+    expect(rows.nth(0)).to_have_text(re.compile(
+        r"^4\s*kecamatan\s*'Lowokwaroe' bukan kecamatan di Kota Malang; "
+        r"mungkin maksudnya 'Lowokwaru'\?$"))
+    expect(rows.nth(1)).to_have_text(re.compile(
+        r"^5\s*tanggal\s*tanggal '31/02/2025' tidak ada: Februari 2025 hanya 28 hari$"))
+    warnings = text_of(page, "#upload-warnings")
+    assert "dibaca sebagai Windows-1252" in warnings
+    assert "baris 2, produk: 'kopi, teh' dibaca sebagai satu produk" in warnings
+    page.click("#upload-created summary")
+    expect(page.locator("#upload-created")).to_contain_text("Usaha yang akan dibuat (1)")
+    expect(page.locator("#upload-created li")).to_have_text(["Café Mbok Sum (cafe-mbok-sum)"])
+    page.click("#upload-updated summary")
+    expect(page.locator("#upload-updated li")).to_have_text(
+        ["Rawon Pak Darmo (rawon-pak-darmo)"])
+    assert page.problems == [], page.problems
