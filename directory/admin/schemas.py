@@ -141,8 +141,8 @@ class StaffBusinessSchema(StaffSchema):
     price_range = Normalised(commerce.price_range, metadata={
         "description": "Rupiah, one price or a range: 'Rp10.000 - Rp35.000', '15rb-40rb'; "
                        "answered as 'Rp10.000–Rp35.000'"})
-    price_min = fields.Integer(dump_only=True)
-    price_max = fields.Integer(dump_only=True)
+    price_min = fields.Integer(dump_only=True, allow_none=True)  # null: no price given
+    price_max = fields.Integer(dump_only=True, allow_none=True)
     order_links = OrderLinks(metadata={
         "description": "https links on GoFood, GrabFood, ShopeeFood, Shopee, Tokopedia, "
                        "TikTok Shop, Lazada or Blibli"})
