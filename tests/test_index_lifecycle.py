@@ -230,7 +230,8 @@ class Readers:
 
     QUERIES = ("keripik", "keramik", "rawon&district=klojen", "tempe&category=kuliner")
 
-    def __init__(self, base: str, threads: int = 4, deadline: float = 60.0):
+    # The deadline only caps a test that hangs: leaving the `with` block stops the readers.
+    def __init__(self, base: str, threads: int = 4, deadline: float = 300.0):
         self.base, self.stop_at = base, time.monotonic() + deadline
         self.stopping = threading.Event()
         self.reads, self.errors, self.lock = [], [], threading.Lock()
