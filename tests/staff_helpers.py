@@ -53,7 +53,10 @@ def app_env(tmp_path: Path) -> dict:
             "DIRECTORY_SEARCH_INDEX_DIR": str(tmp_path / "index"),
             "DIRECTORY_RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
             # The readers' loops are load on purpose; the limiter has tests of its own.
-            "DIRECTORY_RATELIMIT_ENABLED": "false"}
+            "DIRECTORY_RATELIMIT_ENABLED": "false",
+            # Readers must get whole answers on a loaded machine too; the time limit's partial
+            # answer has its own test (test_search_time_limit.py).
+            "DIRECTORY_SEARCH_TIME_LIMIT": "30"}
 
 
 def start_gunicorn(tmp_path: Path, workers: int = 3) -> tuple[subprocess.Popen, str]:
