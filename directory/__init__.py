@@ -98,12 +98,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         ratelimit,
         search,
         statspage,
+        vocabulary_additions,
         web,
     )
 
     models.init_app(app)
     search.init_app(app)
     querylog.init_app(app)
+    vocabulary_additions.init_app(app)
     api.init_app(app)
     admin.init_app(app)  # staff API under /api/v1/admin and the /staff page
     app.register_blueprint(web.bp)  # the citizen's pages: /, /static/..., /b/<slug>

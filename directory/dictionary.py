@@ -133,7 +133,8 @@ def about(config) -> dict:
     }
 
 
-def dictionary(config) -> dict:
+def dictionary(config, vocabulary_additions=()) -> dict:
+    """Return the dictionary; `vocabulary_additions` are the staff's search additions."""
     return {
         **about(config),
         "csv": {
@@ -148,4 +149,13 @@ def dictionary(config) -> dict:
              "fields": [_field(name) for name in columns]}
             for path, content_type, columns, about_id, about_en in EXPORTS
         ],
+        "search_vocabulary": {
+            "id": "Tambahan kosakata pencarian dari staf (di atas kosakata bawaan): kelompok "
+                  "ejaan/sinonim, dan pasangan lebih luas > lebih sempit.",
+            "en": "Staff additions to the search vocabulary (on top of the shipped one): "
+                  "groups of spellings/synonyms, and broader > narrower pairs.",
+            "additions": [{"kind": row.kind, "broader": row.broader, "entries": row.entries,
+                           "text": row.text, "created_at": row.created_at}
+                          for row in vocabulary_additions],
+        },
     }

@@ -7,12 +7,13 @@ leaves no ghost document.
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from . import querylog
+from . import querylog, vocabulary_additions
 from .importers import ImportReport, run_import
 from .models import Business, Category, Feature, Kecamatan, Kelurahan, Rubric, db
 from .search import SearchPage, SearchRequest, get_index
@@ -50,6 +51,7 @@ def search_businesses(request: SearchRequest, *, log: bool = False
 
     `log`: count a citizen's search in the query log (the first page of a text search).
     """
+    request = with_additions(request)
     page = get_index().search(request)
     if log and request.page == 1 and request.text.strip():
         querylog.record(request.text, page.total, filtered=bool(request.filters),
@@ -58,6 +60,37 @@ def search_businesses(request: SearchRequest, *, log: bool = False
     for business in businesses:
         business.highlights = page.highlights.get(business.id)
     return page, businesses
+
+
+def with_additions(request: SearchRequest) -> SearchRequest:
+    """Return `request` carrying the staff's vocabulary additions in force now."""
+    if request.additions or not request.text.strip():
+        return request
+    return replace(request, additions=vocabulary_additions.current())
+
+
+def check_vocabulary_addition(text: str, days: int = 30, limit: int = 200) -> list[dict]:
+    """Dry run: the listed zero-result queries of the last `days` days that `text` would fix.
+
+    Each item: query, searches (how often it found nothing), found (what it finds with the
+    addition). Raises vocabulary_additions.InvalidAddition for a line that is not one.
+    """
+    kind, broader, entries = vocabulary_additions.parse(text)
+    proposed = vocabulary_additions.as_additions([vocabulary_additions.VocabularyAddition(
+        kind=kind, broader=broader, entries=entries)])
+    in_force = vocabulary_additions.current()
+    additions = replace(in_force, groups=in_force.groups + proposed.groups,
+                        narrower=in_force.narrower + proposed.narrower)
+    end = querylog.today()
+    fixes = []
+    for item in querylog.top_queries(end - timedelta(days=days - 1), end, zero_only=True,
+                                     limit=limit):
+        page = get_index().search(SearchRequest(text=item["query"], per_page=1,
+                                                additions=additions))
+        if page.total:
+            fixes.append({"query": item["query"], "searches": item["zero_results"],
+                          "found": page.total})
+    return fixes
 
 
 def suggest(text: str) -> list[dict]:
@@ -222,6 +255,7 @@ def features_timeline(rubric_slugs: list[str], years: list[int], page: int,
 def matching_ids(request: SearchRequest) -> list[int]:
     """Return the ids of every business that matches `request`, ascending (for exports)."""
     index = get_index()
+    request = with_additions(request)
     first = index.search(replace(request, page=1, per_page=1))
     if not first.total:
         return []
@@ -241,7 +275,7 @@ def unmet_demand(start, end, limit: int = 100) -> list[dict]:
 
     unmet = []
     for item in querylog.searched_words(start, end, stopwords()):
-        page = get_index().search(SearchRequest(text=item["word"], per_page=50))
+        page = get_index().search(with_additions(SearchRequest(text=item["word"], per_page=50)))
         featured = [b for b in businesses_by_ids(page.ids) if b.features]
         if page.total == 0 or not featured:
             unmet.append({**item, "offered_by": page.total})

@@ -1,4 +1,5 @@
-// Halaman staf, bagian 5: what citizens searched for (GET /api/v1/admin/searches...).
+// Halaman staf, bagian 5 and 6: what citizens searched for (/api/v1/admin/searches...) and
+// the staff's search vocabulary (/api/v1/admin/vocabulary).
 // Uses staff.js's call() and el(); every value is inserted as text, never as HTML.
 "use strict";
 
@@ -24,7 +25,9 @@
     const rows = $(id);
     rows.replaceChildren();
     if (!items.length) {
-      rows.append(Staff.el("tr")).lastChild.append(Staff.el("td", empty, { colspan: "4" }));
+      const row = Staff.el("tr");
+      row.append(Staff.el("td", empty, { colspan: "4" }));
+      rows.append(row);
       return;
     }
     for (const item of items) {
@@ -53,8 +56,9 @@
       const rows = $("demand-rows");
       rows.replaceChildren();
       if (!demand.items.length) {
-        rows.append(Staff.el("tr")).lastChild.append(
-          Staff.el("td", "Semua yang dicari sudah ditawarkan.", { colspan: "4" }));
+        const row = Staff.el("tr");
+        row.append(Staff.el("td", "Semua yang dicari sudah ditawarkan.", { colspan: "4" }));
+        rows.append(row);
       }
       for (const item of demand.items) {
         const row = Staff.el("tr");
@@ -86,9 +90,87 @@
     }
   }
 
+  // -- vocabulary ----------------------------------------------------------------------
+
+  let checkedLine = null;  // the line the dry run was shown for; saving saves exactly it
+
+  async function loadVocabulary() {
+    try {
+      const list = $("vocabulary-list");
+      list.replaceChildren();
+      const page = await Staff.call("/admin/vocabulary");
+      if (!page.items.length) list.append(Staff.el("li", "Belum ada tambahan."));
+      for (const item of page.items) {
+        const row = Staff.el("li");
+        const label = Staff.el("span", item.text + " · " + item.created_by + ", " +
+          Staff.waktuWIB(item.created_at));
+        const button = Staff.el("button", "Hapus", { type: "button", class: "secondary",
+          "aria-label": "Hapus " + item.text });
+        button.addEventListener("click", () => removeLine(item));
+        row.append(label, button);
+        list.append(row);
+      }
+    } catch (error) {
+      Staff.say("vocabulary-status", error.message, "bad");
+    }
+  }
+
+  async function checkLine(event) {
+    event.preventDefault();
+    const text = $("vocabulary-input").value.trim();
+    $("vocabulary-check").hidden = true;
+    try {
+      const check = await Staff.call("/admin/vocabulary/check?days=" + $("searches-days").value,
+        { method: "POST", json: { text } });
+      checkedLine = text;
+      const fixes = $("vocabulary-fixes");
+      fixes.replaceChildren();
+      for (const fix of check.fixes) {
+        fixes.append(Staff.el("li", "“" + fix.query + "” (" + angka(fix.searches) +
+          " kali tanpa hasil) kini menemukan " + angka(fix.found) + " usaha"));
+      }
+      $("vocabulary-check-summary").textContent = check.fixes.length
+        ? "Baris ini memperbaiki " + check.fixes.length + " pencarian tanpa hasil:"
+        : "Belum ada pencarian tanpa hasil yang diperbaiki baris ini; tetap boleh disimpan.";
+      $("vocabulary-check").hidden = false;
+      Staff.say("vocabulary-status", "", "");
+    } catch (error) {
+      Staff.say("vocabulary-status", error.message, "bad");
+    }
+  }
+
+  async function saveLine() {
+    try {
+      const saved = await Staff.call("/admin/vocabulary", { method: "POST",
+        json: { text: checkedLine } });
+      $("vocabulary-check").hidden = true;
+      $("vocabulary-input").value = "";
+      Staff.say("vocabulary-status", "Tersimpan: " + saved.text +
+        ". Berlaku untuk pencarian berikutnya.", "ok");
+      loadVocabulary();
+      load();
+    } catch (error) {
+      Staff.say("vocabulary-status", error.message, "bad");
+    }
+  }
+
+  async function removeLine(item) {
+    try {
+      await Staff.call("/admin/vocabulary/" + item.id, { method: "DELETE" });
+      Staff.say("vocabulary-status", "Dihapus: " + item.text + ".", "ok");
+      loadVocabulary();
+      load();
+    } catch (error) {
+      Staff.say("vocabulary-status", error.message, "bad");
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     $("searches-form").addEventListener("submit", load);
     $("demand-csv").addEventListener("click", downloadCsv);
+    $("vocabulary-form").addEventListener("submit", checkLine);
+    $("vocabulary-input").addEventListener("input", () => { $("vocabulary-check").hidden = true; });
+    $("vocabulary-save").addEventListener("click", saveLine);
   });
-  document.addEventListener("staff:signed-in", () => load());
+  document.addEventListener("staff:signed-in", () => { load(); loadVocabulary(); });
 })();

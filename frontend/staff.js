@@ -10,6 +10,7 @@
     "business.delete": "usaha dihapus", "business.restore": "usaha dipulihkan",
     "feature.create": "tampilan ditambah", "feature.update": "tampilan diubah",
     "feature.delete": "tampilan dihapus", "import": "impor berkas", "reindex": "bangun ulang indeks",
+    "vocabulary.create": "kosakata ditambah", "vocabulary.delete": "kosakata dihapus",
   };
   const COUNTS = [
     ["rows", "Baris dibaca"], ["new_businesses", "Usaha baru"], ["new_features", "Tampilan baru"],
@@ -382,7 +383,7 @@
   }
 
   // For the page's other sections (staff-searches.js): the same calls and DOM helper.
-  window.Staff = { call, el, say };
+  window.Staff = { call, el, say, waktuWIB };
 
   document.addEventListener("DOMContentLoaded", () => {
     $("token-form").addEventListener("submit", (event) => {

@@ -6,9 +6,11 @@ The sample is what a citizen sees on `make run`; each case here was a wrong answ
 from importlib import resources
 
 import pytest
+from whoosh.filedb.filestore import RamStorage
 
 from directory import services
-from directory.search import SearchRequest
+from directory.search import SearchRequest, query
+from directory.search.whoosh_index import build_schema
 
 from .conftest import make_app
 
@@ -86,9 +88,33 @@ def test_a_street_and_a_product_find_the_product_on_that_street(search):
                           "keramik-dinoyo-sekar-tanah"}
 
 
+@pytest.mark.parametrize("q", ["jl trunojoyo", "trunojoyo", "bakso jl trunojoyo"])
+def test_an_index_built_before_addresses_answers_until_its_rebuild(q):
+    schema = build_schema()
+    schema.remove("address")
+    ix = RamStorage().create_index(schema)
+    with ix.writer() as writer:
+        writer.add_document(id="1", name="Bakwan Malang", products="bakso urat")
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        planned = query.plan(
+            reader, q, lambda candidate: len(searcher.search(query.prune(candidate, reader))))
+        searcher.search(query.prune(planned.query, reader))
+
+
 def test_words_of_street_names_do_not_find_products(search):
     # Mebel Jati Karya Mandiri is on Jl. Ikan Piranha; it sells no fish.
     assert "mebel-jati-karya-mandiri" not in search("ikan")
+
+
+def test_describing_words_rank_but_never_narrow(search):
+    # "khas malang" describes: every oleh-oleh business is found, the khas Malang ones first.
+    assert set(search("oleh oleh khas malang")) == set(search("oleh2"))
+
+
+def test_oleh_oleh_does_not_find_the_word_oleh_by_itself(search):
+    # "Sepatu kulit ... dijahit tangan oleh perajin": "oleh" (by) is not oleh-oleh.
+    assert "sepatu-kulit-pak-rudi" not in search("oleh oleh")
 
 
 @pytest.mark.parametrize(("q", "first"), [

@@ -21,7 +21,8 @@ from .corpus import load_corpus
 
 QUERIES = ["keripik", "kripik tempe", "bakos", "keramik dinoyo", "kopi lowokwaru", "sambel",
            "oleh2", "coffee", "jilbab murah", "keripik tempe pedas renyah", "kopu", "mada",
-           "toko hijab murah", "xyzzy", "bakso malang"]
+           "toko hijab murah", "xyzzy", "bakso malang", "oleh oleh khas malang",
+           "warung makan murah", "jl trunojoyo"]
 PREFIXES = ["k", "kri", "kop", "bak", "sam", "din", "tempe"]
 
 
@@ -41,7 +42,7 @@ def documents(count: int, seed: int = 7):
             "id": str(i + 1), "slug": f"usaha-{i}", "name": name, "name_exact": name,
             "products": "\n".join(products), "products_exact": "\n".join(products),
             "description": model["description"], "description_exact": model["description"],
-            "owner": owner, "category_text": model["category"],
+            "owner": owner, "address": model["address"], "category_text": model["category"],
             "place": document_places(kecamatan, kelurahan),
             "complete_name": completion_lines([name]),
             "complete_product": completion_lines(products),

@@ -5,7 +5,7 @@ import hashlib
 from flask import Response, current_app, request, stream_with_context
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from .. import dictionary, exports
+from .. import dictionary, exports, vocabulary_additions
 from ..http_cache import not_modified
 from ..schemas import BusinessSearchArgs
 from ..search import FILTERS
@@ -123,9 +123,24 @@ class DictionaryExportSchema(Schema):
                           attribute="fields")
 
 
+class VocabularyAdditionSchema(Schema):
+    kind = fields.String(metadata={"description": "group or narrower"})
+    broader = fields.String(allow_none=True)
+    entries = fields.List(fields.String())
+    text = fields.String()
+    created_at = fields.DateTime()
+
+
+class SearchVocabularySchema(Schema):
+    id = fields.String()
+    en = fields.String()
+    additions = fields.List(fields.Nested(VocabularyAdditionSchema))
+
+
 class DictionarySchema(ExportMetaSchema):
     csv = fields.Dict(keys=fields.String(), values=fields.String())
     exports = fields.List(fields.Nested(DictionaryExportSchema))
+    search_vocabulary = fields.Nested(SearchVocabularySchema)
 
 
 TEXT = {"type": "string"}
@@ -204,4 +219,4 @@ def export_businesses_json(q, **filters):
 @blp.response(200, DictionarySchema)
 def export_dictionary():
     """Describe every exported field (type, meaning in Indonesian and English), licence, source."""
-    return dictionary.dictionary(current_app.config)
+    return dictionary.dictionary(current_app.config, vocabulary_additions.listing())

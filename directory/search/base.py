@@ -6,6 +6,8 @@ Only requests, ids, totals and facet counts cross it: rows come from the databas
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .additions import Additions
+
 # Filter and facet names, shared by the index and the API.
 FACETS = ("category", "district", "rubric", "year", "price", "halal", "qris")
 FILTERS = ("category", "district", "kelurahan", "rubric", "year", "price", "halal", "qris",
@@ -23,6 +25,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # Staff's vocabulary additions, expanded at query time (search/additions.py).
+    additions: Additions = field(default_factory=Additions)
 
 
 @dataclass(frozen=True)

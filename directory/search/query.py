@@ -16,6 +16,7 @@ from whoosh import query as Q
 from whoosh.query.compound import DefaultOr
 
 from . import vocabulary
+from .additions import Additions, related_terms
 from .analysis import indonesian_analyzer, normalize, terms
 from .places import find_places
 from .spelling import frequency, neighbours
@@ -37,6 +38,7 @@ STREET_MARKERS = frozenset({"jl", "jln", "jalan", "gg", "gang"})  # "jl. trunojo
 TYPO_MIN_LENGTH = 5
 SHORT_TYPO_MIN_LENGTH = 4  # 4-letter words get typo tolerance only when nothing matched
 PLAIN_FIELDS = {"name": 4.0, "products": 2.5, "description": 1.0, "owner": 0.8}
+NO_ADDITIONS = Additions()
 # A tree of unions that can skip ahead; Whoosh's default Or preloads every posting of
 # every term on indexes under 5,000 documents, which costs more than it saves here.
 Or = DefaultOr
@@ -49,6 +51,8 @@ class Word:
     df: int = 0  # how many fields of businesses hold the term
     typos: tuple[str, ...] = ()  # index words one typo away from the word typed
     street: bool = False  # also looked up in the address ("jl trunojoyo")
+    # Staff additions (search/additions.py): the terms of each entry it also matches.
+    related: tuple[tuple[tuple[str, ...], float], ...] = ()
 
 
 @dataclass
@@ -70,11 +74,15 @@ def plain_plan(text: str) -> Plan:
     return Plan(query, terms=set(words), exact=set(words))
 
 
-def plan(reader, text: str, count: Callable[[Q.Query], int]) -> Plan:
-    """Return the query for `text`; `count(query)` says how many it finds (up to HANDFUL)."""
+def plan(reader, text: str, count: Callable[[Q.Query], int],
+         additions: Additions = NO_ADDITIONS) -> Plan:
+    """Return the query for `text`; `count(query)` says how many it finds (up to HANDFUL).
+
+    `additions`: the staff's vocabulary additions, expanded here at query time.
+    """
     if not text.strip():
         return Plan(Q.Every())
-    places, words, place_words = _read(reader, text)
+    places, words, place_words = _read(reader, text, additions)
     if not words and not places:
         return Plan(Q.NullQuery)
     query, found = _relaxed(words, places, place_words, count)
@@ -89,13 +97,14 @@ def plan(reader, text: str, count: Callable[[Q.Query], int]) -> Plan:
     result = Plan(query, typos=any(w.typos for w in words))
     for w in words + place_words:
         result.terms |= {w.term, *map(normalize, w.typos)}
-        result.exact |= {*w.surface, *w.typos}
+        result.terms |= {term for entry, _ in w.related for term in entry}
+        result.exact |= {*_exact_words(w), *w.typos}
     if strict < HANDFUL:
-        result.suggestion = _suggestion(reader, text, words, strict, count)
+        result.suggestion = _suggestion(reader, text, words, strict, count, additions)
     return result
 
 
-def _read(reader, text: str):
+def _read(reader, text: str, additions: Additions = NO_ADDITIONS):
     spans = find_places(text)
     words, place_words = {}, {}
     tokens = [(t.text, t.startchar, t.endchar)
@@ -104,23 +113,28 @@ def _read(reader, text: str):
     for i, (term, start, end) in enumerate(tokens):
         inside = any(s <= start and end <= e for _, s, e in spans)
         surface = tuple(plain_words(text[start:end]))
-        if surface[-1] in STREET_MARKERS and i + 1 < len(tokens):
+        if len(surface) == 1 and surface[0] in STREET_MARKERS and i + 1 < len(tokens):
             street = True  # "jl", "jalan": the words after it name a street
             continue
         word = Word(term, surface, street=street and not inside)
         (place_words if inside else words).setdefault(term, word)
+    related = related_terms(additions) if additions else {}
     return [k for k, _, _ in spans], [
-        _counted(reader, w) for w in list(words.values())[:MAX_WORDS]
+        _counted(reader, replace(w, related=related.get(w.term, ())))
+        for w in list(words.values())[:MAX_WORDS]
     ], list(place_words.values())
 
 
 def _counted(reader, w: Word) -> Word:
     """Return `w` with its document frequency; a word found nowhere else may be a street."""
-    df = sum(reader.doc_frequency(f, w.term) for f in FIELDS)
-    if w.street or not df:
+    # A word the index lacks but a staff addition answers is no unknown word.
+    known = [w.term, *(entry[0] for entry, _ in w.related if len(entry) == 1)]
+    df = sum(reader.doc_frequency(f, t) for f in FIELDS for t in known)
+    # An index built before addresses were indexed answers until its rebuild (init-db).
+    if (w.street or not df) and "address" in reader.schema:
         in_address = reader.doc_frequency("address", w.term)
         return replace(w, df=df + in_address, street=w.street or bool(in_address))
-    return replace(w, df=df)
+    return replace(w, df=df, street=False)
 
 
 def _clause(w: Word) -> Q.Query:
@@ -128,15 +142,25 @@ def _clause(w: Word) -> Q.Query:
     if w.street:
         subs.append(Q.Term("address", w.term, boost=ADDRESS_WEIGHT))
     for f, b in EXACT_FIELDS.items():
-        exact = [Q.Term(f, s) for s in w.surface]
-        subs.append(exact[0].with_boost(b * EXACT_WEIGHT) if len(exact) == 1
-                    else Q.And(exact, boost=b * EXACT_WEIGHT))
+        exact = [Q.Term(f, s) for s in _exact_words(w)]
+        if exact:
+            subs.append(exact[0].with_boost(b * EXACT_WEIGHT) if len(exact) == 1
+                        else Q.And(exact, boost=b * EXACT_WEIGHT))
     for typo in w.typos:
         subs += [Q.Term(f, normalize(typo), boost=b * TYPO_WEIGHT) for f, b in FIELDS.items()]
     for entry in _narrower().get(w.term, ()):
         subs.append(Q.And([Or([Q.Term(f, term, boost=b * NARROWER_WEIGHT)
                                  for f, b in FIELDS.items()]) for term in entry]))
+    for entry, weight in w.related:
+        subs.append(Q.And([Or([Q.Term(f, term, boost=b * weight)
+                                 for f, b in FIELDS.items()]) for term in entry]))
     return Or(subs)
+
+
+def _exact_words(w: Word) -> tuple[str, ...]:
+    """Return the plain words to match as typed; none for "oleh oleh", which the exact
+    fields hold as "oleh" twice: it would find the "oleh" of "dijahit oleh perajin"."""
+    return w.surface if len(set(w.surface)) == len(w.surface) else ()
 
 
 def prune(query: Q.Query, reader) -> Q.Query:
@@ -238,7 +262,8 @@ def _with_typos(reader, w: Word, min_length: int) -> Word:
     return replace(w, typos=typos) if typos else w
 
 
-def _suggestion(reader, text: str, words, strict: int, count) -> str | None:
+def _suggestion(reader, text: str, words, strict: int, count,
+                additions: Additions = NO_ADDITIONS) -> str | None:
     """Return `text` with its unknown words spelled as the index does, if that finds more."""
     unknown = {w.surface[0] for w in words if len(w.surface) == 1 and w.df == 0
                and len(w.surface[0]) >= SHORT_TYPO_MIN_LENGTH
@@ -247,5 +272,5 @@ def _suggestion(reader, text: str, words, strict: int, count) -> str | None:
     if not fixes:
         return None
     suggested = " ".join(fixes.get(word, word) for word in plain_words(text))
-    places, better, place_words = _read(reader, suggested)
+    places, better, place_words = _read(reader, suggested, additions)
     return suggested if count(_compose(better, [], places, place_words)) > strict else None

@@ -340,7 +340,7 @@ class WhooshIndex:
             searcher = self._current_searcher()
             sets = self._facet_sets(searcher)
             allowed = self._allowed(searcher, sets, request.filters)
-            plan = self._plan(searcher, request.text, allowed)
+            plan = self._plan(searcher, request.text, allowed, request.additions)
             if has_text:
                 text_query = plan.query
                 matched = frozenset(searcher.docs_for_query(text_query)) & sets.live
@@ -377,7 +377,7 @@ class WhooshIndex:
                               facets=facets, suggestion=plan.suggestion, highlights=highlights,
                               typos=plan.typos)
 
-    def _plan(self, searcher, text: str, allowed) -> query.Plan:
+    def _plan(self, searcher, text: str, allowed, additions=query.NO_ADDITIONS) -> query.Plan:
         if self.analyzer_name == "plain":
             return query.plain_plan(text)
         reader = searcher.reader()
@@ -391,7 +391,7 @@ class WhooshIndex:
                                   stop_after=query.HANDFUL)
             return min(len(found), query.HANDFUL)
 
-        planned = query.plan(reader, text, count)
+        planned = query.plan(reader, text, count, additions)
         planned.query = query.prune(planned.query, reader)
         return planned
 
