@@ -202,7 +202,7 @@ class StaffPhotoSchema(StaffSchema):
     height = fields.Integer(dump_only=True)
     src = fields.Function(lambda p: f"/photos/{p.digest}-{p.widths[0]}.jpg", dump_only=True,
                           metadata={"description": "The smallest JPEG, for a thumbnail"})
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp(dump_only=True)
 
 
 class StaffPhotoPatchSchema(StaffPhotoSchema):

@@ -11,6 +11,7 @@ from ..api.blueprint import Blueprint
 from ..auth import require_token
 from ..errors import ApiError, NotFound
 from ..models import db
+from ..timestamps import Timestamp
 from . import BEARER
 
 blp = Blueprint("admin_vocabulary", __name__, description="Staff: search vocabulary")
@@ -37,7 +38,7 @@ class AdditionSchema(Schema):
     entries = fields.List(fields.String())
     text = fields.String(metadata={"description": "The line as staff wrote it, normalised"})
     created_by = fields.String()
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 class AdditionListSchema(Schema):

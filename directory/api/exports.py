@@ -128,7 +128,7 @@ class VocabularyAdditionSchema(Schema):
     broader = fields.String(allow_none=True)
     entries = fields.List(fields.String())
     text = fields.String()
-    created_at = fields.DateTime()
+    created_at = Timestamp()
 
 
 class SearchVocabularySchema(Schema):
