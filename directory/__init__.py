@@ -53,7 +53,11 @@ def default_config(instance_path: str) -> dict:
         "LOG_QUERIES": True,
         "QUERY_LOG_DAYS": 180,  # day rows older than this are deleted
         "QUERY_LOG_MIN_COUNT": 3,  # a query seen fewer times in a day is never listed
-        "QUERY_LOG_FLUSH_SECONDS": 5.0,  # counters go to the database at most this often
+        "QUERY_LOG_FLUSH_SECONDS": 5.0,  # counters reach the database this long after a search
+        # The city's own accounts: an @mention of these in a caption is not the business's.
+        "INSTAGRAM_OWN_ACCOUNTS": ["pemkotmalang"],
+        # Images of Instagram drafts, kept for staff until a draft is published.
+        "DRAFT_PHOTO_DIR": os.path.join(instance_path, "drafts"),
         "DATA_LICENCE_NAME": "CC BY 4.0",
         "DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/",
     }
@@ -93,6 +97,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         http_cache,
         index_health,
+        index_recovery,
         models,
         querylog,
         ratelimit,
@@ -114,6 +119,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     http_cache.init_app(app)
     cors.init_app(app)
     errors.init_app(app)  # after the API: its handlers replace flask-smorest's
+    index_recovery.init_app(app)  # a missing or damaged index: 503 for search, rebuilt
     cli.init_app(app)
     index_health.init_app(app)
     return app

@@ -13,7 +13,7 @@ from .importers import ImportFileError
 from .models import db
 from .reference import load_reference_data
 from .schema_upgrade import add_missing_columns
-from .search import BuildRunning, get_index
+from .search import BuildRunning, IndexDiskFull, get_index
 
 
 @contextmanager
@@ -98,9 +98,14 @@ def reindex_command():
             count = services.reindex(progress=update)
     except BuildRunning as error:
         raise click.ClickException(f"{error}; the live index is unchanged.") from error
+    except IndexDiskFull as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Indexed {count} businesses.")
 
 
 def init_app(app) -> None:
-    for command in (init_db_command, seed_command, import_command, reindex_command):
+    from .instagram.cli import import_instagram_command
+
+    for command in (init_db_command, seed_command, import_command, reindex_command,
+                    import_instagram_command):
         app.cli.add_command(command)

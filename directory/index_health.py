@@ -1,5 +1,6 @@
 """Compare the search index with the database and mend it: `flask check-index [--repair]`."""
 
+import logging
 from dataclasses import dataclass
 
 import click
@@ -8,7 +9,9 @@ from sqlalchemy import select
 
 from . import services
 from .models import Business, db
-from .search import get_index
+from .search import BuildRunning, IndexUnavailable, get_index
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -17,10 +20,12 @@ class IndexHealth:
     extra: set[int]  # in the index, not live in the database (deleted or gone)
     stale: set[int]  # in both, but the index holds another slug or name
     swept: list[str]  # leftover releases removed
+    unreadable: str | None = None  # why the live index cannot be read (deleted, damaged)
+    rebuilt: int | None = None  # businesses indexed by a repair that rebuilt it whole
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.extra or self.stale)
+        return not (self.missing or self.extra or self.stale or self.unreadable)
 
 
 def check(repair: bool = False) -> IndexHealth:
@@ -29,7 +34,16 @@ def check(repair: bool = False) -> IndexHealth:
     swept = index.sweep()
     live = {row.id: (row.slug, row.name) for row in db.session.execute(
         select(Business.id, Business.slug, Business.name).where(Business.deleted_at.is_(None)))}
-    indexed = index.stored_fields()
+    try:
+        indexed = index.stored_fields()
+    except IndexUnavailable as error:
+        log.error("search index unavailable: %s", error)
+        if not repair:
+            return IndexHealth(missing=set(live), extra=set(), stale=set(), swept=swept,
+                               unreadable=str(error))
+        # Nothing to compare with: build the whole index again from the database.
+        return IndexHealth(missing=set(), extra=set(), stale=set(), swept=swept,
+                           unreadable=str(error), rebuilt=services.reindex())
     health = IndexHealth(
         missing=set(live) - set(indexed), extra=set(indexed) - set(live),
         stale={i for i in set(live) & set(indexed) if live[i] != indexed[i]}, swept=swept)
@@ -43,9 +57,21 @@ def check(repair: bool = False) -> IndexHealth:
 @with_appcontext
 def check_index_command(repair: bool):
     """Compare the search index with the database; with --repair, mend the differences."""
-    health = check(repair)
+    try:
+        health = check(repair)
+    except BuildRunning as error:
+        raise click.ClickException("a reindex is running; it rebuilds the index, "
+                                   "check again when it is done") from error
     for name in health.swept:
         click.echo(f"removed leftover release {name}")
+    if health.unreadable:
+        click.echo(f"The search index cannot be read: {health.unreadable}")
+        if health.rebuilt is None:
+            click.echo("Search answers 503 until it is rebuilt: the running app starts that "
+                       "on the next search; or run `flask check-index --repair`.")
+            raise SystemExit(1)
+        click.echo(f"Rebuilt it from the database: {health.rebuilt} businesses.")
+        health = check()
     for label, ids in (("missing from the index", health.missing),
                        ("in the index but not live", health.extra),
                        ("out of date in the index", health.stale)):

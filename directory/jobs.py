@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from . import audit, services
 from .errors import Conflict
 from .models import db, utcnow
-from .search import get_index
+from .search import IndexDiskFull, get_index
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY = 0.25  # seconds between progress writes
@@ -39,7 +39,7 @@ class ReindexJob(db.Model):
         return round(min(self.done / self.total, 1.0), 3) if self.total else 0.0
 
 
-def start_reindex() -> ReindexJob:
+def start_reindex(actor: str | None = None) -> ReindexJob:
     """Reserve the build lock, record a job and build in a thread; Conflict if one runs."""
     lock = get_index().build_lock()
     if not lock.acquire():
@@ -48,10 +48,11 @@ def start_reindex() -> ReindexJob:
         suffix = f" (job {running.id})" if running else ""
         raise Conflict(f"A reindex is already running{suffix}; wait for it to finish.")
     try:
-        job = ReindexJob(actor=audit.current_actor(), total=services.count_live())
+        job = ReindexJob(actor=actor or audit.current_actor(), total=services.count_live())
         db.session.add(job)
         db.session.flush()
-        audit.record("reindex", f"job {job.id}", after={"job": job.id, "total": job.total})
+        audit.record("reindex", f"job {job.id}", after={"job": job.id, "total": job.total},
+                     actor=job.actor)
         db.session.commit()
         app = current_app._get_current_object()
         threading.Thread(target=_run, args=(app, job.id, lock), daemon=True,
@@ -85,6 +86,9 @@ def _run(app, job_id: int, lock) -> None:
             progress = _Progress(job_id)
             count = services.reindex(progress=progress, lock=lock)
             _finish(job_id, "done", done=count)
+        except IndexDiskFull as error:  # said plainly: staff can act on it
+            log.error("reindex job %s failed: %s", job_id, error)
+            _finish(job_id, "failed", error=str(error))
         except Exception as error:  # the job reports it; the thread must not die silently
             log.exception("reindex job %s failed", job_id)
             _finish(job_id, "failed", error=f"{type(error).__name__}: {error}")

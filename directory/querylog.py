@@ -12,7 +12,6 @@ the day is over, only its share of the day's totals is kept.
 import logging
 import re
 import threading
-import time
 import unicodedata
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -90,13 +89,11 @@ class _Pending:
     def __init__(self):
         self.lock = threading.Lock()
         self.counts: Counter = Counter()
-        self.since = time.monotonic()
-        self.flushing = False
+        self.scheduled = False  # a timer will flush the counters
 
     def take(self) -> Counter:
         with self.lock:
             taken, self.counts = self.counts, Counter()
-            self.since = time.monotonic()
             return taken
 
     def give_back(self, counts: Counter) -> None:
@@ -123,23 +120,26 @@ def record(text: str, total: int, *, filtered: bool, corrected: bool) -> None:
         with pending.lock:
             if len(pending.counts) < MAX_PENDING:
                 pending.counts[(today(), query, bucket(total), filtered, corrected)] += 1
-            due = (not pending.flushing
-                   and time.monotonic() - pending.since >= config["QUERY_LOG_FLUSH_SECONDS"])
-            if due:
-                pending.flushing = True
-        if due:
-            app = current_app._get_current_object()
-            threading.Thread(target=_flush_in_background, args=(app,), daemon=True).start()
+            schedule = not pending.scheduled
+            pending.scheduled = True
+        if schedule:
+            # One timer per batch: the counters reach the database within the flush
+            # interval of the first search, whether or not another search follows.
+            timer = threading.Timer(config["QUERY_LOG_FLUSH_SECONDS"], _flush_in_background,
+                                    args=(current_app._get_current_object(),))
+            timer.daemon = True
+            timer.start()
     except Exception:  # noqa: BLE001 - logging is best effort by design
         log.exception("query log: a search was not counted")
 
 
 def _flush_in_background(app) -> None:
+    app.extensions["querylog"].scheduled = False  # searches from now on start a new timer
     try:
         with app.app_context():
             flush()
-    finally:
-        app.extensions["querylog"].flushing = False
+    except Exception:  # noqa: BLE001 - flush() logs its own failures; this is the context
+        log.exception("query log: flush failed")
 
 
 def flush() -> int:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from . import querylog, vocabulary_additions
 from .importers import ImportReport, run_import
 from .models import Business, Category, Feature, Kecamatan, Kelurahan, Rubric, db
-from .search import SearchPage, SearchRequest, get_index
+from .search import IndexUnavailable, SearchPage, SearchRequest, get_index
 from .search.documents import business_document
 
 INDEX_BATCH = 500
@@ -114,6 +114,16 @@ def index_businesses(ids: Iterable[int]) -> None:
     index = get_index()
     # Before touching the live release: a rebuild running now replays these after its switch.
     index.note_changed(ids)
+    try:
+        _write_documents(index, ids)
+    except IndexUnavailable as error:
+        # The database holds the change; the rebuild from it (or its journal) brings it in.
+        from . import index_recovery  # here: index_recovery -> jobs -> services
+
+        index_recovery.recover(error)
+
+
+def _write_documents(index, ids: set[int]) -> None:
     live = set()
     # One writer for every batch: a commit per batch re-merges segments (measured: importing
     # 10,000 businesses took 59 s with a commit per batch of 500, 28 s with one commit).

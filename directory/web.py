@@ -71,6 +71,13 @@ def asset(filename):
     return send_from_directory(FRONTEND_DIR, filename, max_age=max_age)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Serve the icon where browsers look for it unasked (a JSON answer opened in a tab)."""
+    return send_from_directory(FRONTEND_DIR, "icon.svg", mimetype="image/svg+xml",
+                               max_age=24 * 3600)
+
+
 @bp.app_errorhandler(404)
 def page_not_found(error):
     """People get a page in Indonesian; programs and everything under /api get JSON."""

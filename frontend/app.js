@@ -360,7 +360,10 @@
     $('search').addEventListener('submit', (e) => {
       e.preventDefault();
       const q = input.value.trim();
-      go({ ...state, q, page: 1, sort: q ? state.sort : '' });
+      // New words start a new search, as marketplaces and maps do: the filters and sort
+      // chosen for the old words would silently hide results of the new ones. The same
+      // words again (Enter pressed twice) keep them.
+      go(q === state.q ? { ...state, page: 1 } : fresh({ q }));
     });
     // Links to other states of this page (ways in, "did you mean") stay on the page.
     document.addEventListener('click', (e) => {
@@ -381,7 +384,8 @@
 
   /* ---- suggestions: the ARIA 1.2 combobox with a listbox popup ---- */
   function suggestions(input, list, pick) {
-    let items = [], active = -1, timer = 0, ctrl = null, off = false;
+    // `asked` counts the requests; an answer to an older one (or one the search overtook) is dropped.
+    let items = [], active = -1, timer = 0, ctrl = null, off = false, asked = 0;
     const live = h('span', { class: 'sr', role: 'status' });
     list.after(live);
 
@@ -399,17 +403,28 @@
     }
     function close() { items = []; active = -1; paint(); }
     function choose(i) { const it = items[i]; close(); pick(it); }
+    /* The search has started: what is typed, waiting or on its way must not open the list over
+       the results, where a tap meant for them would run another search. */
+    function cancel() {
+      clearTimeout(timer);
+      asked += 1;
+      if (ctrl) ctrl.abort();
+      ctrl = null;
+      close();
+    }
 
     async function fetchFor(q) {
       if (off) return;
       if (ctrl) ctrl.abort();
       ctrl = new AbortController();
+      const mine = ++asked;
       try {
         const r = await fetch(`${API}/suggest?q=${enc(q)}`, { signal: ctrl.signal });
+        if (mine !== asked) return;
         if (r.status === 404) { off = true; close(); return; } // not deployed: stay quiet
         if (!r.ok) { close(); return; }
         const data = await r.json();
-        if (input.value.trim() !== q || document.activeElement !== input) return;
+        if (mine !== asked || input.value.trim() !== q || document.activeElement !== input) return;
         items = (data.items || []).filter((it) => it && it.text).slice(0, 10);
         active = -1;
         paint();
@@ -441,6 +456,8 @@
       }
     });
     input.addEventListener('blur', () => { clearTimeout(timer); close(); });
+    if (input.form) input.form.addEventListener('submit', cancel);
+    return cancel;
   }
 
   /* A picked category or kecamatan becomes a filter; anything else a query. */
@@ -464,6 +481,36 @@
       back.textContent = '← Kembali ke hasil pencarian';
       back.addEventListener('click', (e) => { e.preventDefault(); history.back(); });
     }
+    if ($('share')) shareButton($('share'), $('share-status'));
+  }
+
+  /* Share the page through the phone's own share sheet (Web Share API); where there is none,
+     copy the link; where even that is refused, show the link selected, to copy by hand. */
+  function shareButton(button, said) {
+    const canonical = document.querySelector('link[rel="canonical"]');
+    const url = canonical ? canonical.href : location.href;
+    const name = (document.querySelector('h1') || {}).textContent || document.title;
+    button.hidden = false;
+    button.addEventListener('click', async () => {
+      said.replaceChildren();
+      if (navigator.share) {
+        try {
+          await navigator.share({ title: name, text: `${name} di ${SITE}`, url });
+          return;
+        } catch (e) {
+          if (e && e.name === 'AbortError') return; // closed the sheet: nothing to say
+        }
+      }
+      try {
+        await navigator.clipboard.writeText(url);
+        said.textContent = 'Tautan disalin. Tempel di pesan atau media sosial untuk membagikannya.';
+      } catch (e) {
+        const field = h('input', { type: 'text', class: 'share-url', readonly: true, value: url,
+          'aria-label': 'Tautan halaman ini', onfocus: (ev) => ev.target.select() });
+        said.replaceChildren(h('span', null, 'Salin tautan ini untuk membagikannya:'), field);
+        field.focus();
+      }
+    });
   }
 
   const input = $('q');

@@ -11,6 +11,8 @@
     "feature.create": "tampilan ditambah", "feature.update": "tampilan diubah",
     "feature.delete": "tampilan dihapus", "import": "impor berkas", "reindex": "bangun ulang indeks",
     "vocabulary.create": "kosakata ditambah", "vocabulary.delete": "kosakata dihapus",
+    "instagram.draft": "draf Instagram dibuat", "instagram.publish": "draf Instagram terbit",
+    "instagram.discard": "draf Instagram dibuang",
   };
   const COUNTS = [
     ["rows", "Baris dibaca"], ["new_businesses", "Usaha baru"], ["new_features", "Tampilan baru"],
@@ -383,7 +385,7 @@
   }
 
   // For the page's other sections (staff-searches.js): the same calls and DOM helper.
-  window.Staff = { call, el, say, waktuWIB };
+  window.Staff = { call, el, say, waktuWIB, tanggal, ApiFailure };
 
   document.addEventListener("DOMContentLoaded", () => {
     $("token-form").addEventListener("submit", (event) => {

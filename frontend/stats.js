@@ -123,6 +123,23 @@ function table(caption, headers, rows) {
     html("tbody", {}, ...body));
 }
 
+// A table wider than the phone scrolls inside its box: say so above it, as long as it does
+// (the shadows of stats.css show which side has more), so no number is cut off unseen.
+function markScrollable(wrap) {
+  const hint = html("p", {class: "scroll-hint", id: `${wrap.id}-hint`},
+    "Geser tabel ke samping untuk melihat semua kolom →");
+  hint.hidden = true;
+  wrap.before(hint);
+  const update = () => {
+    const scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    hint.hidden = !scrolls;
+    if (scrolls) wrap.setAttribute("aria-describedby", hint.id);
+    else wrap.removeAttribute("aria-describedby");
+  };
+  new ResizeObserver(update).observe(wrap);
+  update();
+}
+
 function link(text, href) {
   return html("a", {href}, text);
 }
@@ -167,6 +184,7 @@ function render(stats) {
     ["Kategori", "Usaha", "Penampilan", "Unduh"],
     categories.map((c) => [c.label, number(c.businesses), number(c.appearances),
       link("CSV", `/api/v1/export/businesses.csv?category=${encodeURIComponent(c.slug)}&bom=1&delimiter=semicolon`)])));
+  document.querySelectorAll(".table-wrap").forEach(markScrollable);
 }
 
 fetch("/api/v1/stats", {headers: {Accept: "application/json"}})

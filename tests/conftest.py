@@ -64,11 +64,14 @@ def make_app(tmp_path: Path, **config):
         # Off except in the tests of the limit itself; never the shared instance file.
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
+        # The query log's tests flush by hand; no timer writes after a test is over.
+        "QUERY_LOG_FLUSH_SECONDS": 3600,
         **config,
     })
     with app.app_context():
         db.create_all()
         load_reference_data()
+    app.extensions["search"].ensure()  # an empty live index, as init-db makes
     return app
 
 
@@ -104,6 +107,7 @@ def _app_from(template: Path, tmp_path: Path):
         "SEARCH_INDEX_DIR": str(tmp_path / "index"),
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
+        "QUERY_LOG_FLUSH_SECONDS": 3600,
     })
 
 

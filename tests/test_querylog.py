@@ -1,5 +1,6 @@
 """The query log: what is counted, what is never kept, and that searching never depends on it."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -71,6 +72,20 @@ def test_a_search_counts_its_bucket_filter_and_typo_stage(app, client):
     with app.app_context():
         day = db.session.get(SearchDay, querylog.today())
         assert (day.searches, day.zero_results, day.filtered, day.corrected) == (4, 1, 1, 1)
+
+
+def test_counters_reach_the_database_by_themselves_after_the_interval(app, client):
+    app.config["QUERY_LOG_FLUSH_SECONDS"] = 0.1
+    search(client, "keripik")  # no flush by hand, no further search
+    deadline = time.monotonic() + 10
+    with app.app_context():
+        while time.monotonic() < deadline:
+            db.session.rollback()  # a fresh snapshot each time
+            if db.session.scalars(select(QueryDay)).first() is not None:
+                break
+            time.sleep(0.05)
+        assert [(r.query, r.count) for r in db.session.scalars(select(QueryDay))] \
+            == [("keripik", 1)]
 
 
 def test_nothing_is_counted_when_logging_is_off(app, client):

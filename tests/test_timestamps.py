@@ -10,7 +10,7 @@ import pytest
 
 from directory import auth
 from directory.admin import URL_PREFIX
-from directory.timestamps import rfc3339
+from directory.timestamps import Timestamp, rfc3339
 
 RFC3339_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
@@ -77,3 +77,16 @@ def test_the_openapi_document_calls_every_timestamp_a_date_time(client):
     assert ("BusinessRecord", "created_at") in moments
     assert {key: spec.get("format") for key, spec in moments.items()} == {
         key: "date-time" for key in moments}
+
+
+def test_no_schema_dumps_a_moment_without_its_offset(app):
+    # A plain fields.DateTime would dump the database's naive UTC as "...T13:14:56".
+    from marshmallow import class_registry, fields
+
+    schemas = {cls for classes in class_registry._registry.values() for cls in classes
+               if cls.__module__.startswith("directory.")}
+    plain = sorted(f"{cls.__name__}.{name}" for cls in schemas
+                   for name, field in cls._declared_fields.items()
+                   if isinstance(field, fields.DateTime) and not isinstance(field, Timestamp))
+    assert len(schemas) > 20
+    assert plain == []

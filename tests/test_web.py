@@ -258,3 +258,10 @@ def test_the_readme_and_docs_give_semicolons_for_indonesian_excel():
         links = SPREADSHEET_CSV.findall(doc.read_text(encoding="utf-8"))
         assert [link for link in links if "delimiter=semicolon" not in link] == [], doc.name
     assert SPREADSHEET_CSV.findall((root / "README.md").read_text(encoding="utf-8"))
+
+
+def test_favicon_ico_answers_with_the_sites_icon_instead_of_a_404(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype == "image/svg+xml"
+        assert b"<svg" in response.get_data()

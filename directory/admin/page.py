@@ -9,7 +9,7 @@ from ..pages import FRONTEND_DIR as FRONTEND
 from ..pages import secure
 
 FILES = {"staff.html": "text/html", "staff.js": "text/javascript", "staff.css": "text/css",
-         "staff-searches.js": "text/javascript"}
+         "staff-searches.js": "text/javascript", "staff-instagram.js": "text/javascript"}
 
 bp = Blueprint("staff_page", __name__)
 # The token is typed here: no referrer, and never a cached copy.

@@ -5,11 +5,21 @@ Views and services call `get_index()`; nothing outside this package imports Whoo
 
 from flask import current_app
 
-from .base import FACETS, FILTERS, SORTS, IndexBusy, SearchPage, SearchRequest
+from .base import (
+    FACETS,
+    FILTERS,
+    SORTS,
+    IndexBusy,
+    IndexDiskFull,
+    IndexUnavailable,
+    SearchPage,
+    SearchRequest,
+)
 from .releases import BuildRunning
 from .whoosh_index import WhooshIndex
 
-__all__ = ["FACETS", "FILTERS", "SORTS", "BuildRunning", "IndexBusy", "SearchPage",
+__all__ = ["FACETS", "FILTERS", "SORTS", "BuildRunning", "IndexBusy", "IndexDiskFull",
+           "IndexUnavailable", "SearchPage",
            "SearchRequest",
            "get_index", "init_app"]
 

@@ -42,3 +42,14 @@ class SearchPage:
 
 class IndexBusy(Exception):
     """The index is locked by another writer longer than the configured timeout."""
+
+
+class IndexUnavailable(IndexBusy):
+    """The live index is missing or cannot be read (deleted, damaged): rebuild it.
+
+    Everything the database answers alone (business pages, lists) keeps working.
+    """
+
+
+class IndexDiskFull(Exception):
+    """A build ran out of disk space; the new release was abandoned, the live one kept."""

@@ -74,6 +74,7 @@ class Releases:
             return None
 
     def lock(self) -> BuildLock:
+        os.makedirs(self.dir, exist_ok=True)  # the whole folder may have been deleted
         return BuildLock(os.path.join(self.root, "build.lock"))
 
     def build_running(self) -> bool:
@@ -90,7 +91,11 @@ class Releases:
         """Create an empty release marked BUILDING and return its id."""
         release = f"{time.time_ns():x}-{secrets.token_hex(3)}"
         os.makedirs(self.path(release))
-        _write(self.path(release), BUILDING, str(os.getpid()))
+        try:
+            _write(self.path(release), BUILDING, str(os.getpid()))
+        except BaseException:  # a full disk can refuse even the marker
+            self.abandon(release)
+            raise
         return release
 
     def switch_to(self, release: str) -> None:
@@ -147,6 +152,7 @@ class Releases:
         unfinished release is then a leftover.
         """
         live = self.live()
+        os.makedirs(self.dir, exist_ok=True)
         names = [n for n in os.listdir(self.dir) if os.path.isdir(self.path(n))]
         # List first, then ask for the lock: a build starting in between is not listed.
         nobody_builds = own is not None or not self.build_running()

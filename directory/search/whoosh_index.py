@@ -5,9 +5,15 @@ new release beside the live one and swaps the symlink with os.replace, so reader
 an empty or partial index. Never imports Flask.
 """
 
+import errno
+import gc
 import logging
+import pickle
+import struct
 import threading
 import time
+import traceback
+import warnings
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
@@ -21,7 +27,16 @@ from whoosh.searching import TimeLimit
 
 from . import query
 from .analysis import analyzer, plain_analyzer
-from .base import FACETS, FILTERS, RANGE_FILTERS, IndexBusy, SearchPage, SearchRequest
+from .base import (
+    FACETS,
+    FILTERS,
+    RANGE_FILTERS,
+    IndexBusy,
+    IndexDiskFull,
+    IndexUnavailable,
+    SearchPage,
+    SearchRequest,
+)
 from .facets import FacetSets
 from .highlight import business_highlights
 from .releases import GRACE_SECONDS, BuildLock, BuildRunning, Releases
@@ -29,6 +44,9 @@ from .suggest import complete
 
 log = logging.getLogger(__name__)
 
+# What opening a deleted or damaged release raises (its table of contents is a pickle).
+UNREADABLE = (OSError, EOFError, struct.error, pickle.UnpicklingError, ValueError, KeyError,
+              IndexError, AttributeError, whoosh_index.EmptyIndexError, whoosh_index.IndexError)
 SEARCH_TIME_LIMIT = 0.8  # seconds; a search running longer returns what it found so far
 MIN_TIME_SLICE = 0.02  # seconds each step of a search gets even when the budget is spent
 
@@ -127,7 +145,10 @@ class WhooshIndex:
         """Return whether the live index exists and has this version's fields."""
         if not self.exists():
             return False
-        _, ix = self._open()
+        try:
+            _, ix = self._open()
+        except IndexUnavailable:
+            return False  # damaged: rebuilt like an outdated one
         try:
             return _field_types(ix.schema) == _field_types(self.schema)
         finally:
@@ -141,14 +162,19 @@ class WhooshIndex:
         return self.releases.build_running()
 
     def _open(self):
+        """Return (release id, open index) of the live release; IndexUnavailable if none.
+
+        A missing index is not replaced by an empty one here: that would answer "nothing
+        found" for every business. The caller rebuilds it from the database (`ensure()` on a
+        fresh instance, index_recovery while serving).
+        """
         release = self.release_id()
         if release is None:
-            try:
-                self.rebuild([])
-            except BuildRunning as error:
-                raise IndexBusy("the search index is being built; try again shortly") from error
-            release = self.release_id()
-        return release, whoosh_index.open_dir(self.releases.path(release))
+            raise IndexUnavailable(f"there is no live search index in {self.root}")
+        try:
+            return release, whoosh_index.open_dir(self.releases.path(release))
+        except UNREADABLE as error:
+            raise _unreadable(release, error) from None
 
     def rebuild(
         self, documents: Iterable[dict], progress: Callable[[int], None] | None = None,
@@ -165,12 +191,20 @@ class WhooshIndex:
         if own_lock and not lock.acquire():
             raise BuildRunning("another reindex is running")
         try:
-            release = self.releases.start()
-            self.releases.sweep(own=release)
+            release = None
             try:
+                release = self.releases.start()
+                self.releases.sweep(own=release)
                 count = self._build(release, documents, progress)
-            except BaseException:
-                self.releases.abandon(release)
+            except BaseException as error:
+                if release is not None:
+                    self.releases.abandon(release)  # frees what it took
+                if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+                    _close_files_of(error)
+                    raise IndexDiskFull(
+                        f"no space left on the disk of the search index ({self.root}): the "
+                        "new index was abandoned and the live one is unchanged; free some "
+                        "space and reindex again") from None
                 raise
             self.releases.switch_to(release)
             changed = self.releases.take_changed(release)
@@ -290,17 +324,27 @@ class WhooshIndex:
         """
         release = self.release_id()
         if self._searcher is not None and release == self._searcher_release:
-            if self._searcher.up_to_date():
+            try:
+                fresh = self._searcher.up_to_date()
+            except UNREADABLE:  # its files were deleted under it: reopen (and say so)
+                fresh = False
+            if fresh:
                 return self._searcher
         if self._searcher is not None:
-            self._searcher.close()
+            try:
+                self._searcher.close()
+            except UNREADABLE:
+                pass
             self._searcher = None
         try:
             release, ix = self._open()
-        except (OSError, whoosh_index.EmptyIndexError):
+        except IndexUnavailable:
             # The release we read the link of was swept meanwhile: the link moved on.
             release, ix = self._open()
-        self._searcher, self._searcher_release = ix.searcher(), release
+        try:
+            self._searcher, self._searcher_release = ix.searcher(), release
+        except UNREADABLE as error:
+            raise _unreadable(release, error) from None
         return self._searcher
 
     def document_ids(self) -> set[int]:
@@ -406,7 +450,10 @@ class WhooshIndex:
         else:
             inner = searcher.collector(limit=limit, sortedby=sortedby)
         remaining = getattr(self, "_deadline", 0) - time.monotonic()
-        timed = _Deadline(inner, max(remaining, MIN_TIME_SLICE), stop_after)
+        # A page is filled even past the budget: "862 found" over an empty page is a wrong
+        # answer (seen on a loaded machine), and `limit` more hits cost little.
+        timed = _Deadline(inner, max(remaining, MIN_TIME_SLICE), stop_after,
+                          minimum=0 if stop_after else (limit or 0))
         top = collectors.FilterCollector(timed, allow=filter) if filter is not None else timed
         try:
             searcher.search_with_collector(text_query, top)
@@ -440,19 +487,42 @@ class _Deadline(collectors.WrappingCollector):
     request cost more than the clock reads on a loaded machine (measured with cProfile).
     """
 
-    def __init__(self, child, timelimit: float, stop_after: int | None = None):
+    def __init__(self, child, timelimit: float, stop_after: int | None = None,
+                 minimum: int = 0):
         super().__init__(child)
         self.end = time.monotonic() + timelimit
         self.stop_after = stop_after
+        self.minimum = minimum  # hits collected before the clock may stop the search
         self.collected = 0
 
     def collect(self, sub_docnum):
-        if time.monotonic() > self.end:
+        if self.collected >= self.minimum and time.monotonic() > self.end:
             raise TimeLimit
         self.child.collect(sub_docnum)
         self.collected += 1
         if self.stop_after and self.collected >= self.stop_after:
             raise _Enough
+
+
+def _unreadable(release: str, error: Exception) -> IndexUnavailable:
+    """Say why a release cannot be read, and close the files Whoosh left open reading it.
+
+    Whoosh raises with the table of contents still open in its frames: they are cleared
+    here, so the files close now instead of warning whenever the exception is collected.
+    """
+    problem = IndexUnavailable(f"the live search index ({release}) cannot be read: "
+                               f"{type(error).__name__}: {error}")
+    _close_files_of(error)
+    return problem
+
+
+def _close_files_of(error: Exception) -> None:
+    """Clear the frames of a failed Whoosh read or write: the files they hold close now."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        traceback.clear_frames(error.__traceback__)
+        error.__traceback__ = None
+        gc.collect()  # segment writers hold their files in reference cycles too
 
 
 def _each(write, items: Iterable[dict]) -> int:

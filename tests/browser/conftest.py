@@ -83,8 +83,23 @@ def write_test_data(path: Path) -> None:
             })
 
 
+def recording(wsgi_app, paths: list):
+    """Note every path the server is asked for, also those the browser asks for on its own
+    (a favicon), which Playwright's request events do not show."""
+    def app(environ, start_response):
+        paths.append(environ.get("PATH_INFO", ""))
+        return wsgi_app(environ, start_response)
+    return app
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def served_paths():
+    """Every path the live server was asked for, in order (all tests of the session)."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, served_paths):
     """Serve the app with the test businesses on a free port of 127.0.0.1."""
     tmp = tmp_path_factory.mktemp("live")
     app = create_app({
@@ -101,10 +116,13 @@ def live_server(tmp_path_factory):
     with app.app_context():
         report = services.import_file(data)
     assert not getattr(report, "errors", None), report
+    app.wsgi_app = recording(app.wsgi_app, served_paths)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = base  # canonical links point at this server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield base
     server.shutdown()
     thread.join(timeout=10)
     app.extensions["search"].close()

@@ -132,7 +132,7 @@ PAGES = {
     "home": ("/", "#latest .card"),
     "results": ("/?q=tempe&district=blimbing", "#cards .card"),
     "business": ("/b/keripik-tempe-bu-sri", ".timeline li"),
-    "statistik": ("/statistik", "#chart-months svg"),
+    "statistik": ("/statistik", "#table-category table"),  # the last part drawn
     "staff": ("/staff", "#token-form"),
     "api-docs": ("/api/docs", "#content h2"),
     "privacy": ("/privasi", "main h1"),

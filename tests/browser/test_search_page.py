@@ -1,7 +1,10 @@
 """The search page in a real Chromium: search, filters, URL state, load more, failures."""
 
+import contextlib
 import re
+from datetime import datetime
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 SEARCH_LABEL = "Cari usaha, produk, atau tempat"
@@ -300,3 +303,56 @@ def test_back_from_a_business_returns_to_the_same_place_in_a_long_list(page):
     expect(page.locator("#cards .card")).to_have_count(25)
     page.wait_for_function(f"Math.abs(window.scrollY - {before}) < 5")
     expect(page.get_by_role("link", name="Warung Sambal 3", exact=True)).to_be_in_viewport()
+
+
+def test_enter_cancels_a_suggestion_still_on_its_way_and_the_list_stays_shut(page):
+    held = []  # the suggestion answers, held back like a slow connection would
+    page.route(re.compile(r"/api/v1/suggest\?"), lambda route: held.append(route))
+    page.goto("/")
+    box = page.get_by_role("combobox", name=SEARCH_LABEL)
+    with page.expect_request(re.compile(r"/api/v1/suggest\?q=sambal")):
+        box.press_sequentially("sambal")
+    with page.expect_event("requestfailed", lambda r: "/api/v1/suggest" in r.url):
+        box.press("Enter")  # the page gives the suggestion request up
+    expect(page.locator("#cards .card").first).to_be_visible()
+    for route in held:  # the answer arrives after all: too late to matter
+        with contextlib.suppress(PlaywrightError):
+            route.fulfill(json={"items": [{"text": "sambal bawang", "kind": "product"}]})
+    expect(page.locator("#suggest")).to_be_hidden()
+    expect(box).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#suggest li")).to_have_count(0)
+
+
+def test_enter_before_the_typing_pause_ends_asks_for_no_suggestion_at_all(page, requests_seen):
+    page.clock.install(time=datetime(2026, 11, 29, 8, 0))
+    page.goto("/")
+    # From here the page's timers run only when the test advances them.
+    page.clock.pause_at(datetime(2026, 11, 29, 9, 0))
+    box = page.get_by_role("combobox", name=SEARCH_LABEL)
+    box.fill("seblak")
+    box.press("Enter")
+    expect(page.locator("#status")).to_contain_text("usaha")
+    page.clock.run_for(2000)  # well past the pause after which suggestions are asked for
+    # A request made after those timers ran: any suggestion request came before it.
+    assert page.evaluate("fetch('/api/v1/rubrics').then((r) => r.status)") == 200
+    assert [url for url in requests_seen if "/api/v1/suggest" in url] == []
+    expect(page.locator("#suggest")).to_be_hidden()
+
+
+def test_new_words_start_a_new_search_without_the_old_filters_and_sort(page):
+    page.goto("/?q=keramik&district=lowokwaru&sort=name")
+    expect(page.locator("#cards .card")).to_have_count(1)
+    expect(page.locator("#active li")).to_have_count(1)
+
+    search(page, "tempe")
+
+    expect(page).to_have_url(re.compile(r"/\?q=tempe$"))
+    expect(page.locator("#cards .card")).to_have_count(4)
+    expect(page.locator("#active li")).to_have_count(0)
+    expect(page.locator("#sort")).to_have_value("")
+    # The same words again (Enter pressed twice) keep what was picked for them.
+    page.get_by_role("checkbox", name=re.compile(r"^Blimbing")).check()
+    expect(page.locator("#cards .card")).to_have_count(2)
+    search(page, "tempe")
+    expect(page).to_have_url(re.compile(r"/\?q=tempe&district=blimbing$"))
+    expect(page.locator("#cards .card")).to_have_count(2)

@@ -51,3 +51,31 @@ def test_statistik_charts_keep_readable_labels_on_a_phone(page):
         assert abs(drawn - shown) < 2, (chart, drawn, shown)
     label = page.locator("#chart-category svg text").first.bounding_box()
     assert label["height"] >= 10
+
+
+def test_statistik_tables_say_when_they_scroll_sideways_on_a_phone(page):
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto("/statistik")
+    expect(page.locator("#table-kecamatan table")).to_be_visible()
+    page.get_by_text("Lihat angkanya dalam tabel").click()  # the months table, folded away
+    expect(page.locator("#table-months table")).to_be_visible()
+    scrolling = 0
+    for wrap in page.locator(".table-wrap").all():
+        hint = page.locator(f"#{wrap.get_attribute('id')}-hint")
+        if wrap.evaluate("(w) => w.scrollWidth > w.clientWidth + 1"):
+            scrolling += 1
+            expect(hint).to_be_visible()
+            expect(hint).to_have_text("Geser tabel ke samping untuk melihat semua kolom →")
+            expect(wrap).to_have_attribute("tabindex", "0")  # a keyboard can scroll it too
+            expect(wrap).to_have_attribute("aria-describedby", f"{wrap.get_attribute('id')}-hint")
+        else:
+            expect(hint).to_be_hidden()
+    assert scrolling >= 2  # numbers are beyond the edge at 360 px: the case that matters
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_statistik_tables_that_fit_carry_no_scroll_hint(page):
+    page.goto("/statistik")  # 1280 px wide
+    expect(page.locator("#table-kecamatan table")).to_be_visible()
+    expect(page.locator("#table-kecamatan-hint")).to_be_hidden()
+    expect(page.locator("#table-category-hint")).to_be_hidden()

@@ -11,6 +11,14 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+// A table that scrolls sideways inside its own box on a narrow screen, not the whole page;
+// focusable so a keyboard can scroll it too.
+function table(label, headers, rows) {
+  return el("div", {class: "table-wrap", tabindex: "0", role: "region", "aria-label": label},
+    el("table", {}, el("thead", {}, el("tr", {}, ...headers.map((h) => el("th", {scope: "col"}, h)))),
+      el("tbody", {}, ...rows)));
+}
+
 function refName(ref) {
   return ref.split("/").pop();
 }
@@ -52,8 +60,7 @@ function parametersTable(spec, parameters) {
       el("td", {}, typeOf(p.schema) + (p.schema && p.schema.type === "array" ? " (repeat the parameter)" : "")),
       el("td", {}, p.required ? "yes" : ""), el("td", {}, p.description || ""));
   });
-  return el("table", {}, el("thead", {}, el("tr", {}, ...["parameter", "in", "type", "required", "meaning"]
-    .map((h) => el("th", {scope: "col"}, h)))), el("tbody", {}, ...rows));
+  return table("Parameters", ["parameter", "in", "type", "required", "meaning"], rows);
 }
 
 function responsesTable(spec, responses) {
@@ -65,8 +72,7 @@ function responsesTable(spec, responses) {
     return el("tr", {}, el("td", {}, status), el("td", {}, response.description || ""),
       el("td", {}, ...types));
   });
-  return el("table", {}, el("thead", {}, el("tr", {}, ...["status", "meaning", "body"]
-    .map((h) => el("th", {scope: "col"}, h)))), el("tbody", {}, ...rows));
+  return table("Responses", ["status", "meaning", "body"], rows);
 }
 
 function operationBlock(spec, path, method, op, pathParameters) {
@@ -90,8 +96,7 @@ function schemaBlock(name, schema) {
       el("td", {}, required.has(prop) ? "yes" : ""), el("td", {}, (s && s.description) || "")));
   return el("section", {id: "schema-" + name}, el("h3", {}, name),
     schema.description ? el("p", {}, schema.description) : null,
-    el("table", {}, el("thead", {}, el("tr", {}, ...["field", "type", "required", "meaning"]
-      .map((h) => el("th", {scope: "col"}, h)))), el("tbody", {}, ...rows)));
+    table(`Fields of ${name}`, ["field", "type", "required", "meaning"], rows));
 }
 
 function render(spec) {
