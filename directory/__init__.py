@@ -65,7 +65,8 @@ def default_config(instance_path: str) -> dict:
 
 def _keeps_files_in(folder: str, config) -> bool:
     # Made only when used: an app configured elsewhere (tests, a server) leaves no empty folder.
-    keys = ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", "RATELIMIT_STORAGE_URI")
+    keys = ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", "RATELIMIT_STORAGE_URI",
+            "DRAFT_PHOTO_DIR")
     return any(folder in str(config.get(key, "")) for key in keys)
 
 

@@ -16,7 +16,8 @@ DATA = Path(__file__).parent / "data"
 CHECKOUT_INSTANCE = Path(__file__).resolve().parents[1] / "instance"
 # Files an app keeps, by the config key naming them: each test points them into its tmp_path.
 FALLBACK = pytest.StashKey[Path]()  # the folder of the suite's fallback instance files
-INSTANCE_KEYS = ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", "RATELIMIT_STORAGE_URI")
+INSTANCE_KEYS = ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", "RATELIMIT_STORAGE_URI",
+                 "DRAFT_PHOTO_DIR")
 
 
 def pytest_configure(config):
@@ -30,6 +31,7 @@ def pytest_configure(config):
     os.environ["DIRECTORY_SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder / 'directory.sqlite3'}"
     os.environ["DIRECTORY_SEARCH_INDEX_DIR"] = str(folder / "index")
     os.environ["DIRECTORY_RATELIMIT_STORAGE_URI"] = f"sqlite:///{folder / 'ratelimit.sqlite3'}"
+    os.environ["DIRECTORY_DRAFT_PHOTO_DIR"] = str(folder / "drafts")
 
 
 def pytest_unconfigure(config):
@@ -64,6 +66,7 @@ def make_app(tmp_path: Path, **config):
         # Off except in the tests of the limit itself; never the shared instance file.
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
+        "DRAFT_PHOTO_DIR": str(tmp_path / "drafts"),
         # The query log's tests flush by hand; no timer writes after a test is over.
         "QUERY_LOG_FLUSH_SECONDS": 3600,
         **config,
@@ -107,6 +110,7 @@ def _app_from(template: Path, tmp_path: Path):
         "SEARCH_INDEX_DIR": str(tmp_path / "index"),
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
+        "DRAFT_PHOTO_DIR": str(tmp_path / "drafts"),
         "QUERY_LOG_FLUSH_SECONDS": 3600,
     })
 

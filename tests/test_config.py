@@ -25,6 +25,7 @@ def test_defaults_live_in_the_instance_folder(no_environment, monkeypatch, tmp_p
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'directory.sqlite3'}"
     assert app.config["SEARCH_INDEX_DIR"] == str(instance / "index")
     assert app.config["RATELIMIT_STORAGE_URI"] == f"sqlite:///{instance / 'ratelimit.sqlite3'}"
+    assert app.config["DRAFT_PHOTO_DIR"] == str(instance / "drafts")
 
 
 def test_environment_overrides_defaults(monkeypatch, tmp_path):

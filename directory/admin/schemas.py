@@ -74,7 +74,7 @@ class OrderLinks(fields.List):
 
     def __init__(self, **kwargs):
         super().__init__(fields.String(), allow_none=True,
-                         validate=validate.Length(max=commerce.MAX_ORDER_LINKS), **kwargs)
+                         validate=_LengthUnlessNone(max=commerce.MAX_ORDER_LINKS), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         urls = value.split(";") if isinstance(value, str) else value
