@@ -22,10 +22,17 @@ def default_config(instance_path: str) -> dict:
         "SEARCH_ANALYZER": "indonesian",
         # Seconds a search may run before it answers with the hits found so far.
         "SEARCH_TIME_LIMIT": 0.8,
-        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # A staff upload: a sheet, a photo, or a .zip of a sheet and its photos.
+        "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,
         # Bytes of path + query; longer gets a JSON 414. Below gunicorn's own limit
         # (gunicorn.conf.py), which would answer in HTML before the app saw the request.
         "MAX_URL_LENGTH": 4096,
+        # Photos: stored by content hash here; one upload at most this large; more pixels
+        # than this is a decompression bomb (None: Pillow's own limit, ~89 megapixels).
+        "PHOTO_DIR": os.path.join(instance_path, "photos"),
+        "PHOTO_MAX_BYTES": 10 * 1024 * 1024,
+        "PHOTO_MAX_PIXELS": None,
+        "PHOTO_MAX_PER_BUSINESS": 12,
         "API_TITLE": "Direktori UMKM Kota Malang",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
@@ -66,7 +73,7 @@ def default_config(instance_path: str) -> dict:
 def _keeps_files_in(folder: str, config) -> bool:
     # Made only when used: an app configured elsewhere (tests, a server) leaves no empty folder.
     keys = ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", "RATELIMIT_STORAGE_URI",
-            "DRAFT_PHOTO_DIR")
+            "DRAFT_PHOTO_DIR", "PHOTO_DIR")
     return any(folder in str(config.get(key, "")) for key in keys)
 
 
@@ -100,6 +107,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         index_health,
         index_recovery,
         models,
+        photo_files,
         querylog,
         ratelimit,
         search,
@@ -115,6 +123,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.init_app(app)
     admin.init_app(app)  # staff API under /api/v1/admin and the /staff page
     app.register_blueprint(web.bp)  # the citizen's pages: /, /static/..., /b/<slug>
+    photo_files.init_app(app)  # /photos/<digest>-<width>.<webp|jpg>
     statspage.init_app(app)
     ratelimit.init_app(app)
     http_cache.init_app(app)

@@ -87,6 +87,7 @@ def seed_command(if_empty: bool):
         click.echo("The directory already has businesses; sample data not loaded.")
         return
     _print_report(services.import_bytes(sample.sample_sheet(), "sample.csv"))
+    click.echo(f"Added {sample.add_sample_photos()} illustrative photos (drawn, not real).")
 
 
 @click.command("reindex")
@@ -103,9 +104,21 @@ def reindex_command():
     click.echo(f"Indexed {count} businesses.")
 
 
+@click.command("cleanup-photos")
+@click.option("--grace", type=float, default=None,
+              help="Keep files younger than this many seconds (default: one hour).")
+@with_appcontext
+def cleanup_photos_command(grace: float | None):
+    """Remove photo files that no photo names (left by a failed upload or import)."""
+    from . import gallery
+
+    removed = gallery.sweep_orphans(gallery.ORPHAN_GRACE_SECONDS if grace is None else grace)
+    click.echo(f"Removed {removed} orphan photo files.")
+
+
 def init_app(app) -> None:
     from .instagram.cli import import_instagram_command
 
     for command in (init_db_command, seed_command, import_command, reindex_command,
-                    import_instagram_command):
+                    import_instagram_command, cleanup_photos_command):
         app.cli.add_command(command)

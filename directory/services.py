@@ -14,7 +14,7 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import querylog, vocabulary_additions
-from .importers import ImportReport, run_import
+from .importers import ImportReport, PhotoSteps, run_import
 from .models import Business, Category, Feature, Kecamatan, Kelurahan, Rubric, db
 from .search import IndexUnavailable, SearchPage, SearchRequest, get_index
 from .search.documents import business_document
@@ -182,7 +182,8 @@ def import_bytes(data: bytes, filename: str, dry_run: bool = False,
     `before_commit(report)` may add rows (an audit entry) to the same transaction.
     """
     try:
-        report = run_import(data, filename, dry_run=dry_run, progress=progress)
+        report = run_import(data, filename, dry_run=dry_run, progress=progress,
+                            photo_steps=PHOTO_STEPS)
     except Exception:
         db.session.rollback()
         raise
@@ -194,6 +195,28 @@ def import_bytes(data: bytes, filename: str, dry_run: bool = False,
     db.session.commit()
     index_businesses(report.changed_ids)
     return report
+
+
+def _prepare_photo(data: bytes, name: str):
+    from . import gallery
+    from .errors import ApiError
+
+    try:
+        return gallery.prepare(data, name)
+    except ApiError as error:
+        raise ValueError(error.message) from error
+
+
+def _attach_photo(business: Business, prepared, dry_run: bool) -> bool:
+    from . import gallery
+
+    if dry_run:
+        return all(p.digest != prepared.digest for p in business.photos)
+    return gallery.add_prepared(business, prepared) is not None
+
+
+# A .zip import's photos go through the same pipeline as a staff upload.
+PHOTO_STEPS = PhotoSteps(prepare=_prepare_photo, attach=_attach_photo)
 
 
 def import_file(path: str | Path, dry_run: bool = False,

@@ -95,11 +95,15 @@ def business(slug):
         return render_template("404.html", slug=slug), 404
     item = BusinessDetailSchema().dump(found)
     page_url = public_url(url_for("web.business", slug=item["slug"]))
+    photo = item["photos"][0] if item["photos"] else None
     return render_template(
         "business.html",
         b=item,
         page_url=page_url,
         summary=summarise(item),
+        # Link previews (WhatsApp, Facebook) need an absolute URL of a JPEG.
+        share_image=public_url(photo["large"]) if photo else None,
+        share_photo=photo,
         jsonld=local_business_jsonld(item, page_url),
     )
 
@@ -151,6 +155,9 @@ def local_business_jsonld(item, page_url):
         "foundingDate": str(item["established"]) if item.get("established") else None,
         "sameAs": [u for u in (contact.get("instagram_url"), contact.get("website")
                                or item.get("website")) if u] or None,
+        "image": [public_url(p["large"]) for p in item.get("photos") or []] or None,
+        "priceRange": item.get("price_range"),
+        "paymentAccepted": "QRIS" if item.get("qris") else None,
         "makesOffer": [
             {"@type": "Offer", "itemOffered": {"@type": "Product", "name": product}}
             for product in item.get("products") or []

@@ -5,8 +5,17 @@
 
   const API = '/api/v1';
   const PER_PAGE = 20;
-  const FILTERS = ['category', 'district', 'rubric', 'year'];
-  const TITLES = { category: 'Kategori', district: 'Kecamatan', rubric: 'Rubrik', year: 'Tahun tampil' };
+  const FILTERS = ['category', 'district', 'rubric', 'year', 'price', 'halal', 'qris'];
+  const TITLES = {
+    category: 'Kategori', district: 'Kecamatan', rubric: 'Rubrik', year: 'Tahun tampil',
+    price: 'Kisaran harga', halal: 'Halal', qris: 'Pembayaran',
+  };
+  // Bands of the cheapest price, in the API's order (commerce.PRICE_BANDS).
+  const PRICES = {
+    lt10k: 'Di bawah Rp10.000', '10k-25k': 'Rp10.000–Rp25.000', '25k-50k': 'Rp25.000–Rp50.000',
+    '50k-100k': 'Rp50.000–Rp100.000', '100k-500k': 'Rp100.000–Rp500.000', ge500k: 'Rp500.000 ke atas',
+  };
+  const FLAGS = { halal: { 1: 'Bersertifikat halal' }, qris: { 1: 'Bisa bayar QRIS' } };
   const KINDS = { name: 'usaha', product: 'produk', category: 'kategori', place: 'wilayah' };
   const BULAN = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus',
     'September', 'Oktober', 'November', 'Desember'];
@@ -106,6 +115,8 @@
           district: Object.fromEntries(d.items.map((x) => [x.slug, x.name])),
           rubric: Object.fromEntries(r.items.map((x) => [x.slug, x.label])),
           year: {},
+          price: PRICES,
+          ...FLAGS,
         },
       }))
       .catch((e) => { refPromise = null; throw e; });
@@ -113,6 +124,23 @@
   }
 
   /* ---- cards ---- */
+  // The first photo in a fixed 4:3 frame, lazy, WebP with a JPEG fallback; a tile without.
+  function photo(b) {
+    const p = b.photo;
+    if (!p) {
+      return h('div', { class: 'photo none', 'aria-hidden': 'true' },
+        h('span', null, b.category_label || b.category));
+    }
+    const sizes = '(min-width: 60em) 22rem, (min-width: 40em) 45vw, 100vw';
+    return h('a', { class: 'photo', href: '/b/' + enc(b.slug), tabindex: '-1', 'aria-hidden': 'true' },
+      h('picture', null,
+        h('source', { type: 'image/webp', srcset: p.srcset, sizes }),
+        h('img', {
+          src: p.src, srcset: p.srcset_jpeg, sizes, alt: '', width: p.width, height: p.height,
+          loading: 'lazy', decoding: 'async',
+        })));
+  }
+
   function card(b, level, feature, q) {
     const hl = highlightsOf(b, q);
     const f = feature || b.latest_feature;
@@ -121,13 +149,17 @@
     const ig = webUrl(c.instagram_url);
     const desc = hl.description && hl.description.text;
     return h('article', { class: 'card' },
+      photo(b),
       h(level, { class: 'name' }, h('a', { href: '/b/' + enc(b.slug) }, marked(b.name, hl.name))),
       h('p', { class: 'badges' },
         h('span', { class: 'badge cat' }, b.category_label || b.category),
         f ? h('span', { class: 'badge rubric' }, (f.rubric_label || f.rubric) + ' · ',
           h('time', { datetime: f.featured_on }, tanggal(f.featured_on))) : null,
+        b.halal_certified ? h('span', { class: 'badge halal' }, 'Halal') : null,
+        b.qris ? h('span', { class: 'badge qris' }, 'QRIS') : null,
         b.fictional ? h('span', { class: 'badge fict' }, 'Contoh fiktif') : null),
       h('p', { class: 'place' }, `${b.kelurahan}, Kec. ${b.district}`),
+      b.price_range ? h('p', { class: 'price' }, 'Harga ', h('strong', null, b.price_range)) : null,
       (b.products || []).length ? h('ul', { class: 'products', 'aria-label': 'Produk' },
         b.products.map((p, i) => h('li', null, marked(p, (hl.products || [])[i])))) : null,
       desc ? h('p', { class: 'snippet' }, '… ', marked(desc, hl.description.ranges), ' …') : null,
@@ -297,7 +329,7 @@
         const c = counts[f] || {};
         let keys;
         if (f === 'year') keys = [...new Set([...Object.keys(c), ...s.year])].sort().reverse();
-        else keys = Object.keys(ref.label[f]);
+        else keys = Object.keys(ref.label[f]); // halal and qris: only "1" has a label
         keys = keys.filter((k) => c[k] || s[f].includes(k));
         if (!keys.length) return null;
         return h('fieldset', null, h('legend', null, TITLES[f]),

@@ -126,7 +126,12 @@
         try {
           await Staff.call("/admin/instagram/drafts/" + draft.id, { method: "PATCH",
             json: values(form) });
-          await run();
+          const result = await run();
+          if (result && result.state === "published") {
+            Staff.say("instagram-status", "Terbit: " + result.business_slug + " (" +
+              (result.values.name || "") + ")" + (result.notes.length
+                ? ". Foto yang dilewati: " + result.notes.join("; ") : "."), "ok");
+          }
           loadDrafts();
         } catch (error) {
           status.textContent = error.message;

@@ -10,6 +10,8 @@
     "business.delete": "usaha dihapus", "business.restore": "usaha dipulihkan",
     "feature.create": "tampilan ditambah", "feature.update": "tampilan diubah",
     "feature.delete": "tampilan dihapus", "import": "impor berkas", "reindex": "bangun ulang indeks",
+    "photo.create": "foto ditambah", "photo.update": "foto diubah", "photo.reorder": "urutan foto diubah",
+    "photo.delete": "foto dihapus",
     "vocabulary.create": "kosakata ditambah", "vocabulary.delete": "kosakata dihapus",
     "instagram.draft": "draf Instagram dibuat", "instagram.publish": "draf Instagram terbit",
     "instagram.discard": "draf Instagram dibuang",
@@ -17,13 +19,15 @@
   const COUNTS = [
     ["rows", "Baris dibaca"], ["new_businesses", "Usaha baru"], ["new_features", "Tampilan baru"],
     ["updated_businesses", "Usaha diperbarui"], ["updated_features", "Tampilan diperbarui"],
-    ["unchanged_rows", "Baris tanpa perubahan"], ["skipped", "Baris dilewati"],
+    ["new_photos", "Foto baru"], ["unchanged_rows", "Baris tanpa perubahan"],
+    ["skipped", "Baris dilewati"],
   ];
 
   // The API speaks English; its message follows as detail.
   const STATUS_TEXT = {
     401: "Token tidak berlaku.", 404: "Data tidak ditemukan.",
     409: "Bentrok dengan data yang sudah ada.", 413: "Berkas terlalu besar.",
+    415: "Berkas bukan foto JPEG, PNG, WebP atau HEIC (atau jenisnya tidak sesuai namanya).",
     422: "Isian belum benar.", 429: "Terlalu banyak permintaan; tunggu sebentar.",
     503: "Indeks sedang sibuk; coba lagi sebentar lagi.",
   };
@@ -154,6 +158,120 @@
     chosenName = business.name;
     $("chosen-business").textContent = business.name + " (" + business.slug + ")";
     $("feature-submit").disabled = false;
+    showMore(business);
+  }
+
+  // -- photos, prices and order links of the chosen business ----------------------------
+
+  const slugPath = () => "/admin/businesses/" + encodeURIComponent(chosen);
+
+  function showMore(business) {
+    $("more-section").hidden = false;
+    $("more-name").textContent = business.name;
+    const form = $("buying-form");
+    form.elements.price_range.value = business.price_range || "";
+    form.elements.qris.value = business.qris == null ? "" : String(business.qris);
+    form.elements.nib.value = business.nib || "";
+    form.elements.halal.value = business.halal || "";
+    form.elements.pirt.value = business.pirt || "";
+    form.elements.order_links.value = (business.order_links || []).join("\n");
+    say("buying-status", "");
+    say("photo-status", "");
+    showPhotos(business.photos || []);
+  }
+
+  async function saveBuying(event) {
+    event.preventDefault();
+    const form = event.target;
+    const text = (name) => form.elements[name].value.trim() || null;
+    const qris = form.elements.qris.value;
+    const body = {
+      price_range: text("price_range"), nib: text("nib"), halal: text("halal"), pirt: text("pirt"),
+      qris: qris === "" ? null : qris === "true",
+      order_links: form.elements.order_links.value.split(/\s*[\n;]\s*/).filter(Boolean),
+    };
+    try {
+      const business = await call(slugPath(), { method: "PATCH", json: body });
+      showMore(business);
+      say("buying-status", "Tersimpan untuk " + business.name + ".", "ok");
+      loadAudit(true);
+    } catch (error) {
+      say("buying-status", error.message, "bad");
+    }
+  }
+
+  function showPhotos(photos) {
+    const list = $("photo-list");
+    list.replaceChildren();
+    if (!photos.length) list.append(el("li", "Belum ada foto; kartu usaha tampil tanpa foto."));
+    photos.forEach((photo, index) => {
+      const item = el("li", null, { class: "photo-item" });
+      const thumb = el("img", null, { src: photo.src, alt: photo.alt || photo.caption || "",
+        width: "120", height: String(Math.round(120 * photo.height / photo.width)), loading: "lazy" });
+      const form = el("form", null, { class: "grid photo-edit" });
+      for (const [name, label] of [["caption", "Keterangan"], ["alt", "Teks alternatif"], ["credit", "Kredit"]]) {
+        const field = el("label", label);
+        field.append(el("input", null, { name, value: photo[name] || "", maxlength: "300" }));
+        form.append(field);
+      }
+      const save = el("button", "Simpan", { type: "submit" });
+      form.append(save);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const values = {};
+        for (const name of ["caption", "alt", "credit"]) values[name] = form.elements[name].value.trim() || null;
+        photoAction(() => call("/admin/photos/" + photo.id, { method: "PATCH", json: values }),
+          "Foto " + (index + 1) + " disimpan.");
+      });
+      const tools = el("p", null, { class: "photo-tools" });
+      const move = (delta, text) => {
+        const button = el("button", text, { type: "button", class: "secondary" });
+        const target = index + delta;
+        button.disabled = target < 0 || target >= photos.length;
+        button.addEventListener("click", () => {
+          const ids = photos.map((p) => p.id);
+          [ids[index], ids[target]] = [ids[target], ids[index]];
+          photoAction(() => call(slugPath() + "/photos/order", { method: "PUT", json: { photos: ids } }),
+            "Urutan foto disimpan.");
+        });
+        return button;
+      };
+      const remove = el("button", "Hapus", { type: "button", class: "danger" });
+      remove.addEventListener("click", () => {
+        if (!window.confirm("Hapus foto " + (index + 1) + "?")) return;
+        photoAction(() => call("/admin/photos/" + photo.id, { method: "DELETE" }), "Foto dihapus.");
+      });
+      tools.append(move(-1, "↑ Naik"), move(1, "↓ Turun"), remove);
+      item.append(thumb, form, tools);
+      list.append(item);
+    });
+  }
+
+  async function photoAction(request, done) {
+    try {
+      await request();
+      showPhotos(await call(slugPath() + "/photos"));
+      say("photo-status", done, "ok");
+      loadAudit(true);
+    } catch (error) {
+      say("photo-status", error.message, "bad");
+    }
+  }
+
+  async function uploadPhoto(event) {
+    event.preventDefault();
+    const form = event.target;
+    const file = $("photo-file").files[0];
+    if (!file || !chosen) return;
+    const body = new FormData();
+    body.append("file", file, file.name);
+    for (const name of ["caption", "alt", "credit"]) {
+      const value = form.elements[name].value.trim();
+      if (value) body.append(name, value);
+    }
+    say("photo-status", "Mengunggah " + file.name + " …");
+    await photoAction(() => call(slugPath() + "/photos", { method: "POST", body }), "Foto ditambahkan.");
+    if ($("photo-status").className.includes("ok")) form.reset();
   }
 
   async function findBusinesses(event) {
@@ -267,9 +385,11 @@
     const warnings = $("upload-warnings");
     warnings.replaceChildren();
     for (const warning of report.warnings) {
-      const where = [];
-      if (warning.line !== null && warning.line !== undefined) where.push("baris " + warning.line);
-      if (warning.column && warning.field !== "row") where.push(warning.column);
+      const where = [];  // a note on the whole file (no line) names its column itself
+      if (warning.line !== null && warning.line !== undefined) {
+        where.push("baris " + warning.line);
+        if (warning.column && warning.field !== "row") where.push(warning.column);
+      }
       warnings.append(el("li", (where.length ? where.join(", ") + ": " : "") + warning.reason_id,
         { "data-code": warning.code }));
     }
@@ -398,6 +518,8 @@
     $("find-form").addEventListener("submit", findBusinesses);
     $("business-form").addEventListener("submit", createBusiness);
     $("feature-form").addEventListener("submit", addFeature);
+    $("buying-form").addEventListener("submit", saveBuying);
+    $("photo-form").addEventListener("submit", uploadPhoto);
     $("upload-form").addEventListener("submit", checkUpload);
     $("upload-confirm").addEventListener("click", confirmUpload);
     $("reindex-start").addEventListener("click", startReindex);

@@ -172,8 +172,9 @@ function render(stats) {
     "Usaha per kecamatan", kecamatan.map((k) => ({label: k.name, value: k.businesses})),
     widthOf("chart-kecamatan")));
   document.getElementById("table-kecamatan").replaceChildren(table("Usaha per kecamatan",
-    ["Kecamatan", "Usaha", "Penampilan", "Unduh"],
+    ["Kecamatan", "Usaha", "Penampilan", "Bersertifikat halal", "Ber-NIB", "Unduh"],
     kecamatan.map((k) => [k.name, number(k.businesses), number(k.appearances),
+      number(k.halal_certified || 0), number(k.with_nib || 0),
       link("CSV", `/api/v1/export/businesses.csv?district=${encodeURIComponent(k.slug)}&bom=1&delimiter=semicolon`)])));
 
   const categories = stats.by_category;
@@ -181,10 +182,29 @@ function render(stats) {
     "Usaha per kategori", categories.map((c) => ({label: c.label, value: c.businesses})),
     widthOf("chart-category")));
   document.getElementById("table-category").replaceChildren(table("Usaha per kategori",
-    ["Kategori", "Usaha", "Penampilan", "Unduh"],
+    ["Kategori", "Usaha", "Penampilan", "Bersertifikat halal", "Ber-NIB", "Unduh"],
     categories.map((c) => [c.label, number(c.businesses), number(c.appearances),
+      number(c.halal_certified || 0), number(c.with_nib || 0),
       link("CSV", `/api/v1/export/businesses.csv?category=${encodeURIComponent(c.slug)}&bom=1&delimiter=semicolon`)])));
   document.querySelectorAll(".table-wrap").forEach(markScrollable);
+}
+
+// How many are registered, certified and can be bought from online: counts and shares.
+function renderLegal(t) {
+  const share = (n) => (t.businesses ? ` (${Math.round((100 * n) / t.businesses)}%)` : "");
+  const rows = [
+    ["Bersertifikat halal (BPJPH)", t.halal_certified, "/api/v1/export/businesses.csv?halal=1&bom=1&delimiter=semicolon"],
+    ["Punya NIB (terdaftar di OSS)", t.with_nib, null],
+    ["Punya P-IRT", t.with_pirt, null],
+    ["Menerima QRIS", t.accept_qris, "/api/v1/export/businesses.csv?qris=1&bom=1&delimiter=semicolon"],
+    ["Mencantumkan harga", t.with_price, null],
+    ["Bisa dipesan daring (GoFood, Shopee, …)", t.with_order_links, null],
+    ["Punya foto", t.with_photos, null],
+  ];
+  document.getElementById("table-legal").replaceChildren(table(
+    `Dari ${number(t.businesses)} usaha`, ["", "Usaha", "Unduh"],
+    rows.map(([label, n, href]) => [label, number(n || 0) + share(n || 0),
+      href ? link("CSV", href) : "—"])));
 }
 
 fetch("/api/v1/stats", {headers: {Accept: "application/json"}})
@@ -192,7 +212,7 @@ fetch("/api/v1/stats", {headers: {Accept: "application/json"}})
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return response.json();
   })
-  .then(render)
+  .then((stats) => { render(stats); renderLegal(stats.totals); })
   .catch((error) => {
     document.getElementById("summary").textContent = `Angka tidak dapat dimuat (${error.message}). Coba muat ulang halaman.`;
   });

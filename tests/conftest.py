@@ -17,7 +17,7 @@ CHECKOUT_INSTANCE = Path(__file__).resolve().parents[1] / "instance"
 # Files an app keeps, by the config key naming them: each test points them into its tmp_path.
 FALLBACK = pytest.StashKey[Path]()  # the folder of the suite's fallback instance files
 INSTANCE_KEYS = ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", "RATELIMIT_STORAGE_URI",
-                 "DRAFT_PHOTO_DIR")
+                 "DRAFT_PHOTO_DIR", "PHOTO_DIR")
 
 
 def pytest_configure(config):
@@ -32,6 +32,7 @@ def pytest_configure(config):
     os.environ["DIRECTORY_SEARCH_INDEX_DIR"] = str(folder / "index")
     os.environ["DIRECTORY_RATELIMIT_STORAGE_URI"] = f"sqlite:///{folder / 'ratelimit.sqlite3'}"
     os.environ["DIRECTORY_DRAFT_PHOTO_DIR"] = str(folder / "drafts")
+    os.environ["DIRECTORY_PHOTO_DIR"] = str(folder / "photos")
 
 
 def pytest_unconfigure(config):
@@ -67,6 +68,7 @@ def make_app(tmp_path: Path, **config):
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
         "DRAFT_PHOTO_DIR": str(tmp_path / "drafts"),
+        "PHOTO_DIR": str(tmp_path / "photos"),
         # The query log's tests flush by hand; no timer writes after a test is over.
         "QUERY_LOG_FLUSH_SECONDS": 3600,
         **config,
@@ -111,6 +113,7 @@ def _app_from(template: Path, tmp_path: Path):
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
         "DRAFT_PHOTO_DIR": str(tmp_path / "drafts"),
+        "PHOTO_DIR": str(tmp_path / "photos"),
         "QUERY_LOG_FLUSH_SECONDS": 3600,
     })
 

@@ -310,3 +310,14 @@ def test_sample_has_prices_links_and_a_few_halal_certificates(empty_app):
         halal = [b for b in businesses if b.halal]
         assert len(priced) > len(businesses) / 2 and len(linked) > len(businesses) / 2
         assert 0 < len(halal) < len(businesses) / 4
+
+
+def test_import_explains_a_bad_buying_value_in_indonesian_too(empty_app):
+    data = sheet(("a", "A", ",http://shopee.co.id/x,,,,"), ("b", "B", "Rp40rb-Rp10rb,,,,,"),
+                 ("c", "C", ",https://example.com/x,,,,"))
+    with empty_app.app_context():
+        errors = services.import_bytes(data, "s.csv").errors
+        assert [e.code for e in errors] == ["order_https", "price_order", "order_platform"]
+        assert "hanya tautan https://" in errors[0].reason_id
+        assert "harga terendah lebih dulu" in errors[1].reason_id
+        assert "bukan platform pemesanan" in errors[2].reason_id

@@ -326,6 +326,17 @@ def test_a_rejected_row_names_the_column_as_written_says_why_in_both_languages_a
     assert str(report.errors[0]) == f"line 2: {column}: {english}"  # the CLI's line
 
 
+def test_an_unknown_column_is_named_once_as_written(empty_app, write_file):
+    path = write_file("sheet.csv", INDONESIAN_HEADER.replace("\n", ";Catatan Staf\n") +
+                      "06/06/2025;umkm-of-the-week;Toko X;kuliner;Klojen;Kauman;x;ok\n")
+    with empty_app.app_context():
+        report = services.import_file(path)
+    assert [str(w) for w in report.warnings] == [
+        "column 'Catatan Staf' is not part of the format and was ignored"]
+    assert report.warnings[0].reason_id == ("kolom 'Catatan Staf' bukan bagian dari format "
+                                            "dan diabaikan")
+
+
 def test_a_headers_case_is_kept_in_the_report(empty_app, write_file):
     path = write_file("sheet.csv", "Tanggal,Rubrik,Nama Usaha,Kategori,Kecamatan,Kelurahan\n"
                       "2025-06-06,umkm-of-the-week,Toko X,kuliner,Lowokwaroe,Tlogomas\n")

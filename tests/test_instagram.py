@@ -4,6 +4,7 @@ import io
 import json
 import zipfile
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +17,18 @@ from directory.instagram.drafts import InstagramDraft
 from directory.models import db
 from tests.helpers import assert_error_shape
 
-JPEG = b"\xff\xd8\xff\xe0" + b"fake image bytes" * 4
+NOT_AN_IMAGE = b"\xff\xd8\xff\xe0 not really a JPEG"
+
+
+def jpeg(colour: str) -> bytes:
+    """A real photo as a phone writes it: with the GPS position in its EXIF."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "S", 2: (7.0, 58.0, 0.0), 3: "E", 4: (112.0, 37.0, 0.0)}  # GPSInfo
+    out = io.BytesIO()
+    Image.new("RGB", (400, 300), colour).save(out, "JPEG", exif=exif)
+    return out.getvalue()
 
 TUTIK = ("UMKM OF THE WEEK 🌟\nKeripik Tempe Mbak Tutik\n\nHalo Sobat Malang! Minggu ini kami "
          "mengenalkan keripik tempe renyah dari Kampung Sanan, Kelurahan Purwantoro.\n"
@@ -53,10 +65,10 @@ def archive_zip(root: str = "your_instagram_activity/content", extra: dict | Non
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(f"{root}/posts_1.json", json.dumps(posts))  # ensure_ascii: \u00XX escapes
-        for name in ("tutik1", "tutik2"):
-            zf.writestr(f"media/posts/202205/{name}.jpg", JPEG + name.encode())
-        zf.writestr("media/posts/202207/rawon.jpg", JPEG + b"rawon")
-        zf.writestr("media/posts/202303/keramik.jpg", JPEG + b"keramik")
+        zf.writestr("media/posts/202205/tutik1.jpg", jpeg("orange"))
+        zf.writestr("media/posts/202205/tutik2.jpg", jpeg("brown"))
+        zf.writestr("media/posts/202207/rawon.jpg", NOT_AN_IMAGE)
+        zf.writestr("media/posts/202303/keramik.jpg", jpeg("teal"))
         zf.writestr("your_instagram_activity/likes/liked_posts.json", "{}")
         for name, content in (extra or {}).items():
             zf.writestr(name, content)
@@ -106,7 +118,7 @@ def test_both_archive_layouts_are_read_with_their_images(root):
     assert [p.taken_at.timestamp() for p in posts] == [T_NO_TAG, T_KERAMIK, T_RAWON, T_TUTIK]
     tutik = posts[-1]
     assert tutik.caption == TUTIK
-    assert [m.data for m in tutik.media] == [JPEG + b"tutik1", JPEG + b"tutik2"]
+    assert [m.data for m in tutik.media] == [jpeg("orange"), jpeg("brown")]
     assert posts[-2].caption == RAWON  # the caption on the post, not on its media
 
 
@@ -213,6 +225,17 @@ def test_reviewed_drafts_are_published_searchable_and_audited(app, client, token
     assert detail["name"] == "Keripik Tempe Bu Tutik"
     assert [f["featured_on"] for f in detail["features"]] == ["2022-05-13"]
     assert client.get("/api/v1/businesses?q=tutik").json["items"][0]["slug"] == slug
+    # The post's two images, through the photo pipeline: resized, GPS gone.
+    assert len(detail["photos"]) == 2
+    assert published.json["notes"] == []
+    from PIL import Image
+    with app.app_context():
+        photo_dir = Path(app.config["PHOTO_DIR"])
+        stored = list(photo_dir.rglob("*.jpg"))
+        assert stored
+        for path in stored:
+            with Image.open(path) as image:
+                assert 0x8825 not in image.getexif()
 
     keramik = drafts["Keramik Sumber Rejeki"]
     merged = staff(client, token, "post", f"/instagram/drafts/{keramik['id']}/publish",
@@ -229,8 +252,21 @@ def test_reviewed_drafts_are_published_searchable_and_audited(app, client, token
     with app.app_context():
         actions = [e.action for e in db.session.scalars(select(AuditEntry))]
         assert {"instagram.publish", "instagram.discard", "business.create",
-                "feature.create"} <= set(actions)
+                "feature.create", "photo.create"} <= set(actions)
         assert db.session.scalars(select(InstagramDraft.state)).all().count("pending") == 0
+
+
+def test_an_image_the_pipeline_refuses_is_left_out_with_a_note(client, token):
+    upload(client, token, archive_zip())
+    rawon = next(d for d in staff(client, token, "get", "/instagram/drafts").json["items"]
+                 if d["values"]["name"] == "Rawon Mbah Ndut")
+    staff(client, token, "patch", f"/instagram/drafts/{rawon['id']}",
+          json={"category": "kuliner", "kelurahan": "kauman"})
+    published = staff(client, token, "post", f"/instagram/drafts/{rawon['id']}/publish", json={})
+    assert published.status_code == 200, published.json
+    assert published.json["notes"] == ["foto-1.jpg is damaged or not a complete image."]
+    slug = published.json["business_slug"]
+    assert client.get(f"/api/v1/businesses/{slug}").json["photos"] == []
 
 
 def test_an_incomplete_draft_says_what_to_fix(client, token):

@@ -189,3 +189,34 @@ def test_reindex_job_on_postgresql_rebuilds_from_the_database(staff_app):
     assert [i["slug"] for i in found] == ["jamu-mbok-sarti"]
     with staff_app.app_context():
         assert services.reindex() == 11  # the CLI's path, on the same database
+
+
+def test_buying_details_photos_filters_and_counts_on_postgresql(pg_app, tmp_path):
+    import io
+
+    from PIL import Image
+    from sqlalchemy import select
+
+    from directory import gallery
+    from directory.models import Business
+
+    pg_app.config["PHOTO_DIR"] = str(tmp_path / "photos")
+    picture = io.BytesIO()
+    Image.new("RGB", (400, 300), (200, 90, 40)).save(picture, "JPEG")
+    with pg_app.app_context():
+        business = db.session.scalars(select(Business).where(
+            Business.slug == "keripik-tempe-bu-sri")).one()
+        business.order_links = [{"platform": "shopee", "url": "https://shopee.co.id/x"}]
+        business.halal, business.price_min, business.price_max = "ID3511000012", 5000, 20000
+        assert gallery.add_photo(business, picture.getvalue(), filename="x.jpg") is not None
+        db.session.commit()
+        services.index_businesses([business.id])
+    client = pg_app.test_client()
+    totals = client.get("/api/v1/stats").get_json()["totals"]
+    assert (totals["with_order_links"], totals["halal_certified"], totals["with_photos"]) == (
+        1, 1, 1)
+    found = client.get("/api/v1/businesses?halal=1&price_max=5000").get_json()
+    assert [item["slug"] for item in found["items"]] == ["keripik-tempe-bu-sri"]
+    assert found["items"][0]["photo"]["width"] == 400
+    csv_text = client.get("/api/v1/export/businesses.csv?halal=1").get_data(as_text=True)
+    assert "https://shopee.co.id/x" in csv_text

@@ -25,13 +25,13 @@ def init_app(app) -> None:
 
     app.url_map.converters["id"] = IdConverter  # before the blueprints' rules are added
     api.register_converter(IdConverter, integerconverter2paramschema)
-    from . import businesses, instagram, operations, page, searches, vocabulary
+    from . import businesses, instagram, operations, page, photos, searches, vocabulary
 
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer",
                        "description": "Staff token from `flask --app directory create-token`"})
     for blueprint in (businesses.blp, operations.blp, searches.blp, vocabulary.blp,
-                      instagram.blp):
+                      instagram.blp, photos.blp):
         api.register_blueprint(blueprint, url_prefix=URL_PREFIX)
     app.register_blueprint(page.bp)
     auth.init_app(app)

@@ -69,6 +69,8 @@ class DraftSchema(Schema):
     match_slug = fields.String(allow_none=True)
     match_reason = fields.String(allow_none=True)
     business_slug = fields.String(allow_none=True)
+    notes = fields.List(fields.String(), dump_default=[], metadata={
+        "description": "On publish: images the photo pipeline refused, left out"})
 
 
 class DraftPageSchema(PageSchema):

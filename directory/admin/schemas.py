@@ -259,7 +259,9 @@ class ImportArgs(Schema):
 
 
 class ImportFileSchema(Schema):
-    file = Upload(required=True, metadata={"description": "A .csv or .json staff file"})
+    file = Upload(required=True, metadata={
+        "description": "A .csv or .json staff file, or a .zip of one sheet and the photos "
+                       "its `photos` column names"})
 
 
 class ImportNoteSchema(Schema):
@@ -291,6 +293,7 @@ class ImportReportSchema(Schema):
     updated_businesses = fields.Integer()
     updated_features = fields.Integer()
     unchanged_rows = fields.Integer()
+    new_photos = fields.Integer()
     skipped = fields.Integer()
     errors = fields.List(fields.Nested(ImportNoteSchema))
     warnings = fields.List(fields.Nested(ImportNoteSchema))

@@ -25,6 +25,7 @@ class ImportReport:
     updated_businesses: int = 0
     updated_features: int = 0
     unchanged_rows: int = 0
+    new_photos: int = 0
     # Counted per row, not per distinct error line: rows of a one-line JSON share a line.
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
@@ -41,7 +42,9 @@ class ImportReport:
         return (
             f"{prefix} {self.new_businesses} new businesses and {self.new_features} new "
             f"appearances; updated {self.updated_businesses} businesses and "
-            f"{self.updated_features} appearances; {self.unchanged_rows} rows unchanged; "
+            f"{self.updated_features} appearances; "
+            + (f"added {self.new_photos} photos; " if self.new_photos else "")
+            + f"{self.unchanged_rows} rows unchanged; "
             f"skipped {self.skipped} of {self.rows} rows."
         )
 
@@ -56,13 +59,13 @@ def _existing(slugs: list[str]) -> dict[str, Business]:
 
 
 def apply_rows(rows: list[ImportRow], report: ImportReport,
-               progress: Callable[[int], None] | None = None) -> None:
-    """Write `rows` into the session (the caller commits or rolls back)."""
+               progress: Callable[[int], None] | None = None) -> dict[str, Business]:
+    """Write `rows` into the session (the caller commits or rolls back); return them by slug."""
     by_slug: dict[str, list[ImportRow]] = {}
     for row in rows:
         by_slug.setdefault(row.slug, []).append(row)
     existing = _existing(list(by_slug))
-    changed_businesses = []
+    changed_businesses, written = [], {}
     for slug, group in by_slug.items():
         business = existing.get(slug)
         if business is not None and business.deleted_at is not None:
@@ -87,6 +90,7 @@ def apply_rows(rows: list[ImportRow], report: ImportReport,
             report.updated_businesses += changed
         new = business.id is None
         changed |= _apply_features(business, group, report)
+        written[slug] = business
         if changed:
             changed_businesses.append(business)
             if not new:
@@ -95,6 +99,7 @@ def apply_rows(rows: list[ImportRow], report: ImportReport,
             progress(len(group))
     db.session.flush()  # once: new businesses get their ids here
     report.changed_ids.update(business.id for business in changed_businesses)
+    return written
 
 
 def _update_details(business: Business, latest: ImportRow, stored_latest) -> bool:

@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 from .fields import MAX_INTEGER
+from .messages import Invalid
 
 # (slug, label shown on the button, hosts); a host matches itself and its subdomains.
 # More specific hosts come first: spf.shopee.co.id is ShopeeFood, shopee.co.id Shopee.
@@ -49,19 +50,19 @@ def order_link(value: str) -> dict:
     if not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.IGNORECASE):
         url = "https://" + url
     if len(url) > MAX_URL_LENGTH:
-        raise ValueError(f"link longer than {MAX_URL_LENGTH} characters")
+        raise Invalid("too_long", limit=MAX_URL_LENGTH)
     try:
         parts = urlsplit(url)
     except ValueError as error:
-        raise ValueError(f"{value!r} is not a link") from error
+        raise Invalid("link", value=value) from error
     if parts.scheme.lower() != "https":
-        raise ValueError(f"{value!r}: only https:// links are accepted")
+        raise Invalid("order_https", value=value)
     if not parts.hostname or re.search(r"\s", url) or parts.username or parts.port:
-        raise ValueError(f"{value!r} is not a link")
+        raise Invalid("link", value=value)
     platform = platform_of(parts.hostname)
     if platform is None:
         names = ", ".join(label for _, label, _ in PLATFORMS)
-        raise ValueError(f"{parts.hostname!r} is not an order platform ({names})")
+        raise Invalid("order_platform", value=parts.hostname, platforms=names)
     return {"platform": platform, "url": url}
 
 
@@ -77,7 +78,7 @@ def order_links(value) -> list[dict]:
             seen.add(link["url"])
             links.append(link)
     if len(links) > MAX_ORDER_LINKS:
-        raise ValueError(f"more than {MAX_ORDER_LINKS} order links")
+        raise Invalid("order_many", limit=MAX_ORDER_LINKS)
     return links
 
 
@@ -89,22 +90,22 @@ def rupiah(value: str) -> int:
     """
     match = PRICE.match(value.strip().replace("\u00a0", " "))
     if not match:
-        raise ValueError(f"{value!r} is not a price in rupiah (Rp10.000, 15rb, 1,5jt)")
+        raise Invalid("price", value=value)
     digits, unit = match.groups()
     if unit:
         # With a unit a separator is a decimal point: 1,5jt, 2.5rb.
         if not re.fullmatch(r"[0-9]+(?:[.,][0-9]{1,3})?", digits):
-            raise ValueError(f"{value!r} is not a price in rupiah")
+            raise Invalid("price", value=value)
         amount = round(float(digits.replace(",", ".")) * MULTIPLIERS[unit.lower()])
     else:
         # Without one, dots or commas group thousands (10.000); ",00" cents are dropped.
         digits = re.sub(r"[.,]00$", "", digits) if re.search(r"[.,][0-9]{3}", digits) \
             else digits
         if not re.fullmatch(r"[0-9]{1,3}(?:[.,][0-9]{3})*|[0-9]+", digits):
-            raise ValueError(f"{value!r} is not a price in rupiah")
+            raise Invalid("price", value=value)
         amount = int(re.sub(r"[.,]", "", digits))
     if not 0 < amount <= MAX_INTEGER:
-        raise ValueError(f"{value!r} is not a plausible price")
+        raise Invalid("price", value=value)
     return amount
 
 
@@ -116,10 +117,10 @@ def price_range(value: str) -> tuple[int, int]:
     """
     parts = PRICE_SEPARATOR.split(value.strip())
     if not 1 <= len(parts) <= 2 or not all(p.strip() for p in parts):
-        raise ValueError(f"{value!r} is not a price or a range of prices")
+        raise Invalid("price", value=value)
     low, high = rupiah(parts[0]), rupiah(parts[-1])
     if low > high:
-        raise ValueError(f"{value!r}: the lower price comes first")
+        raise Invalid("price_order", value=value)
     return low, high
 
 
@@ -141,7 +142,7 @@ def nib(value: str) -> str:
     """Nomor Induk Berusaha (OSS): 13 digits; spaces and hyphens ignored."""
     digits = re.sub(r"[\s-]", "", value)
     if not re.fullmatch(r"[0-9]{13}", digits):
-        raise ValueError(f"{value!r} is not an NIB (13 digits)")
+        raise Invalid("nib", value=value)
     return digits
 
 
@@ -149,7 +150,7 @@ def halal_certificate(value: str) -> str:
     """BPJPH halal certificate number: `ID` followed by digits (ID35110000123450124)."""
     text = re.sub(r"[\s-]", "", value).upper()
     if not re.fullmatch(r"ID[0-9]{8,24}", text):
-        raise ValueError(f"{value!r} is not a halal certificate number (ID followed by digits)")
+        raise Invalid("halal", value=value)
     return text
 
 
@@ -157,7 +158,7 @@ def pirt(value: str) -> str:
     """P-IRT number of a home food producer: 12 to 16 digits; spaces and hyphens ignored."""
     digits = re.sub(r"[\s-]", "", value)
     if not re.fullmatch(r"[0-9]{12,16}", digits):
-        raise ValueError(f"{value!r} is not a P-IRT number (12 to 16 digits)")
+        raise Invalid("pirt", value=value)
     return digits
 
 

@@ -52,6 +52,23 @@ CATALOGUE = {
     "year": ("'{value}' is not a plausible year", "'{value}' bukan tahun yang masuk akal"),
     "boolean": ("'{value}' is not true or false", "'{value}' bukan ya atau tidak"),
     "invalid": ("'{value}' is not valid: {detail}", "'{value}' tidak sah: {detail}"),
+    "price": ("'{value}' is not a price in rupiah (Rp10.000, 15rb, 1,5jt, Rp5.000 - Rp20.000)",
+              "'{value}' bukan harga dalam rupiah (Rp10.000, 15rb, 1,5jt, Rp5.000 - Rp20.000)"),
+    "price_order": ("'{value}': the lower price comes first",
+                    "'{value}': tulis harga terendah lebih dulu"),
+    "order_https": ("'{value}': only https:// links are accepted",
+                    "'{value}': hanya tautan https:// yang diterima"),
+    "order_platform": ("'{value}' is not an order platform ({platforms})",
+                       "'{value}' bukan platform pemesanan ({platforms})"),
+    "order_many": ("more than {limit} order links", "lebih dari {limit} tautan pesan"),
+    "nib": ("'{value}' is not an NIB (13 digits)", "'{value}' bukan NIB (13 angka)"),
+    "halal": ("'{value}' is not a halal certificate number (ID followed by digits)",
+              "'{value}' bukan nomor sertifikat halal (ID diikuti angka)"),
+    "pirt": ("'{value}' is not a P-IRT number (12 to 16 digits)",
+             "'{value}' bukan nomor P-IRT (12 sampai 16 angka)"),
+    "photo_missing": ("'{value}' is not in the zip", "'{value}' tidak ada di dalam berkas .zip"),
+    "photo_refused": ("'{value}' is not a usable photo: {detail}",
+                      "'{value}' bukan foto yang bisa dipakai: {detail}"),
     "deleted": ("'{value}' was deleted by staff; restore it first",
                 "'{value}' sudah dihapus staf; pulihkan dulu"),
     # whole rows
@@ -70,6 +87,9 @@ CATALOGUE = {
                  "Excel): periksa nama beraksen, atau lain kali simpan sebagai \"CSV UTF-8\""),
     "products_commas": ("'{value}' is read as one product: products are separated by ';'",
                         "'{value}' dibaca sebagai satu produk: pisahkan produk dengan ';'"),
+    "photos_outside_zip": ("column 'photos' was ignored: photos come in a .zip with the sheet",
+                           "kolom 'foto' diabaikan: foto dikirim dalam berkas .zip bersama "
+                           "spreadsheet"),
     "duplicate_row": ("repeats line {first}: the same business, rubric and date",
                       "mengulang baris {first}: usaha, rubrik dan tanggal yang sama"),
 }
@@ -132,7 +152,9 @@ class Note:
         return self.message.text("id")
 
     def __str__(self) -> str:
-        where = [f"line {self.line}"] if self.line is not None else []
-        if self.column and self.field != "row":
-            where.append(self.column)
+        where = []
+        if self.line is not None:  # a note on the whole file names its column itself
+            where.append(f"line {self.line}")
+            if self.column and self.field != "row":
+                where.append(self.column)
         return ": ".join([*where, self.reason])

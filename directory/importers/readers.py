@@ -72,7 +72,7 @@ def read_file(data: bytes, filename: str) -> tuple[list[RawRow], list[Note]]:
     """Return (rows, warnings) of a `.csv` or `.json` file's bytes."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix not in ("csv", "json"):
-        raise ImportFileError(f"{filename}: only .csv and .json files can be imported")
+        raise ImportFileError(f"{filename}: only .csv, .json and .zip files can be imported")
     text, encoding = decode(data, filename)
     if not text.strip():
         raise ImportFileError(f"{filename}: the file is empty")

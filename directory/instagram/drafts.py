@@ -195,14 +195,54 @@ def publish(draft_id: int, merge_into: str | None) -> InstagramDraft:
     except ValidationError as error:
         raise ApiError("The draft is not complete yet; correct the fields named.",
                        error.messages, status=422) from error
+    prepared, notes = _prepared_photos(draft)  # checked before anything is written
     if not merge_into:
         slug = staff.create_business(business).slug
     staff.add_feature(slug, feature)
     draft = get(draft_id)
+    added = _add_photos(slug, prepared, notes)
     draft.state, draft.business_slug = "published", slug
-    audit.record("instagram.publish", str(draft.id), after={"business": slug})
+    audit.record("instagram.publish", str(draft.id),
+                 after={"business": slug, "photos": added, "photo_notes": notes})
     db.session.commit()
+    draft.notes = notes
     return draft
+
+
+def _prepared_photos(draft: InstagramDraft) -> tuple[list, list[str]]:
+    """Run the post's images through the photo pipeline (EXIF and GPS stripped, resized);
+    an image the pipeline refuses is left out with a note, never published as it came."""
+    from .. import gallery
+
+    folder = Path(current_app.config["DRAFT_PHOTO_DIR"])
+    prepared, notes = [], []
+    for number, name in enumerate(draft.photos, 1):
+        try:
+            prepared.append(gallery.prepare((folder / name).read_bytes(),
+                                            filename=f"foto-{number}{Path(name).suffix}"))
+        except (ApiError, OSError) as error:
+            notes.append(str(getattr(error, "message", error)))
+    return prepared, notes
+
+
+def _add_photos(slug: str, prepared: list, notes: list[str]) -> int:
+    from .. import gallery
+
+    business = staff.find_business(slug)
+    added = 0
+    for photo in prepared:
+        try:
+            row = gallery.add_prepared(
+                business, photo, alt=f"Foto {business.name} dari unggahan Instagram",
+                credit="Instagram Pemerintah Kota Malang")
+        except Conflict as error:  # the gallery is full: the appearance still publishes
+            notes.append(error.message)
+            break
+        if row is not None:
+            db.session.flush()
+            audit.record("photo.create", slug, after=gallery.snapshot(row))
+            added += 1
+    return added
 
 
 def featured_on(value) -> date | None:

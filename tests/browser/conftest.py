@@ -83,6 +83,40 @@ def write_test_data(path: Path) -> None:
             })
 
 
+# Photos, a price and order links on a few businesses; the others stay without (as most are).
+DRESSED = {
+    "keripik-tempe-bu-sri": dict(photos=2, price_min=10000, price_max=35000, qris=True,
+                                 halal="ID35110000123450124", nib="1234567890123", order_links=[
+                                     {"platform": "gofood", "url": "https://gofood.co.id/x"},
+                                     {"platform": "shopee", "url": "https://shopee.co.id/x"}]),
+    "kripik-sanan-pak-darto": dict(photos=1, price_min=8000, price_max=8000),
+}
+
+
+def dress_up(app) -> None:
+    """Give the DRESSED businesses their illustrative photos and buying details."""
+    import random
+
+    from sqlalchemy import select
+
+    from directory import gallery
+    from directory.models import Business, db
+    from directory.sample import _illustration
+
+    for slug, details in DRESSED.items():
+        details = dict(details)
+        business = db.session.scalars(select(Business).where(Business.slug == slug)).one()
+        rng = random.Random(slug)
+        for n in range(details.pop("photos")):
+            gallery.add_photo(business, _illustration(business.category_slug, rng, n),
+                              caption=f"{business.products[n]}", credit="Ilustrasi contoh")
+        for name, value in details.items():
+            setattr(business, name, value)
+    db.session.commit()
+    services.index_businesses(
+        db.session.scalars(select(Business.id).where(Business.slug.in_(DRESSED))))
+
+
 def recording(wsgi_app, paths: list):
     """Note every path the server is asked for, also those the browser asks for on its own
     (a favicon), which Playwright's request events do not show."""
@@ -108,6 +142,7 @@ def live_server(tmp_path_factory, served_paths):
         "SEARCH_INDEX_DIR": str(tmp / "index"),
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp / 'ratelimit.sqlite3'}",
+        "PHOTO_DIR": str(tmp / "photos"),
     })
     result = app.test_cli_runner().invoke(args=["init-db"])
     assert result.exit_code == 0, result.output
@@ -115,6 +150,7 @@ def live_server(tmp_path_factory, served_paths):
     write_test_data(data)
     with app.app_context():
         report = services.import_file(data)
+        dress_up(app)
     assert not getattr(report, "errors", None), report
     app.wsgi_app = recording(app.wsgi_app, served_paths)
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -62,6 +62,7 @@ def test_staff_review_and_publish_drafts_from_the_archive(page, live_app, screen
     page.screenshot(path=screenshots / "staff-instagram-draft-1280.png")
     tutik.get_by_role("button", name="Terbitkan sebagai usaha baru").click()
     expect(drafts).to_have_count(2)
+    expect(page.locator("#instagram-status")).to_contain_text("Terbit: keripik-tempe-bu-tutik")
 
     keramik = page.get_by_role("article", name="Draf Keramik Sumber Rejeki")
     expect(keramik).to_contain_text("Sepertinya usaha yang sudah ada")
