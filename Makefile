@@ -32,8 +32,15 @@ test: install
 	./scripts/ensure-test-deps.sh
 	$(BIN)/pytest
 
-bench: install
-	$(BIN)/python -m bench
+# Datasette (the HTTP baseline) lives in its own environment, never in the app's deps.
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/bin/datasette:
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet 'datasette>=0.65,<2'
+
+# Speed at the register's size (N businesses, default 100,000) against same-run baselines.
+bench: install $(BENCH_VENV)/bin/datasette
+	$(BIN)/python -m bench $(if $(N),--n $(N))
 
 # Relevance of search over a fixed judged set: nDCG@10 / recall@10, Indonesian vs plain.
 bench-relevance: install

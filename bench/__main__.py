@@ -1,6 +1,8 @@
-"""Run every benchmark: `make bench` (`python -m bench`)."""
+"""Run every benchmark: `make bench` (`python -m bench [--n N]`, default 100,000 businesses)."""
 
-from . import core, exports
+import sys
 
-for bench in (core, exports):
-    bench.run()
+from . import exports, speed
+
+speed.main(sys.argv[1:])
+exports.run()

@@ -13,10 +13,18 @@ def default_config(instance_path: str) -> dict:
     """Return the defaults; every key can be overridden by DIRECTORY_<KEY> in the environment."""
     return {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "directory.sqlite3"),
+        # Seconds to wait for PostgreSQL to accept a connection before answering 503, and
+        # the Retry-After of that 503 (docs/scaling.md).
+        "DATABASE_CONNECT_TIMEOUT": 5,
+        "DATABASE_RETRY_AFTER": 5,
         "SEARCH_INDEX_DIR": os.path.join(instance_path, "index"),
         # Writers wait this long for Whoosh's lock before the API answers 503.
         "SEARCH_WRITE_TIMEOUT": 10.0,
         "SEARCH_MAX_QUERY_LENGTH": 200,
+        # A running reindex job writes a heartbeat this often; a job silent for longer than
+        # JOB_INTERRUPTED_AFTER_SECONDS reads as failed ("interrupted") on every machine.
+        "JOB_HEARTBEAT_SECONDS": 5.0,
+        "JOB_INTERRUPTED_AFTER_SECONDS": 30.0,
         # "indonesian" (stems, variants, places, typos) or "plain" (the core's words only).
         # Changing it needs `flask --app directory reindex`.
         "SEARCH_ANALYZER": "indonesian",
@@ -51,6 +59,9 @@ def default_config(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # A file every worker shares; redis://host:6379 when running on several machines.
         "RATELIMIT_STORAGE_URI": "sqlite:///" + os.path.join(instance_path, "ratelimit.sqlite3"),
+        # While that storage (a Redis) is unreachable, each process counts on its own
+        # rather than answering 500; flask-limiter returns to it once it answers again.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Set to the number of proxies in front of the app so the client's address is used.
         "PROXY_FIX_X_FOR": 0,
         # Where the public reaches this site (scheme and host): canonical links, og:url and
@@ -87,7 +98,9 @@ def public_base_url(value: str) -> str:
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: defaults, then the environment, then `test_config`."""
-    app = Flask(__name__, instance_relative_config=True)
+    # Each machine (or each server in the tests) may keep its instance folder elsewhere.
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.environ.get("DIRECTORY_INSTANCE_PATH") or None)
     app.config.from_mapping(default_config(app.instance_path))
     app.config.from_prefixed_env("DIRECTORY")
     if test_config:

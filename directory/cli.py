@@ -61,7 +61,9 @@ def _print_report(report) -> None:
 
 def _import(path: Path, dry_run: bool) -> None:
     with progress_bar(services.count_import_rows(path), "rows") as update:
-        report = services.import_file(path, dry_run=dry_run, progress=update)
+        # A large file is indexed by a parallel rebuild: the CLI is single-threaded.
+        procs = services.build_processes(services.count_import_rows(path))
+        report = services.import_file(path, dry_run=dry_run, progress=update, procs=procs)
     _print_report(report)
 
 
@@ -96,7 +98,8 @@ def reindex_command():
     """Rebuild the search index from the database beside the live one, then swap it in."""
     try:
         with progress_bar(services.count_live(), "businesses") as update:
-            count = services.reindex(progress=update)
+            count = services.reindex(
+                progress=update, procs=services.build_processes(services.count_live()))
     except BuildRunning as error:
         raise click.ClickException(f"{error}; the live index is unchanged.") from error
     except IndexDiskFull as error:

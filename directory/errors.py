@@ -3,6 +3,7 @@
 import logging
 
 from flask import current_app, jsonify, request
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 
@@ -97,6 +98,22 @@ def handle_index_busy(error: IndexBusy):
     return error_response(503, str(error), headers={"Retry-After": "5"})
 
 
+def handle_database_error(error: DBAPIError):
+    """Answer 503 while the database cannot be reached; any other database error is a bug.
+
+    OperationalError is what the driver raises for a refused or lost connection, a server
+    shutting down or starting up (and SQLite's "database is locked"): all pass. The pool
+    throws such connections away, so the app recovers by itself once the database is back.
+    """
+    if not (isinstance(error, OperationalError) or error.connection_invalidated):
+        return handle_unexpected(error)
+    log.warning("database unreachable: %s", str(error.orig).strip() or type(error.orig))
+    return error_response(
+        503, "Basis data sedang tidak dapat dihubungi; coba lagi sebentar lagi. / "
+             "The database cannot be reached for the moment; try again shortly.",
+        headers={"Retry-After": str(current_app.config["DATABASE_RETRY_AFTER"])})
+
+
 def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
@@ -139,4 +156,5 @@ def init_app(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(IndexBusy, handle_index_busy)
+    app.register_error_handler(DBAPIError, handle_database_error)
     app.register_error_handler(Exception, handle_unexpected)

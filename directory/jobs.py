@@ -1,16 +1,18 @@
 """Full reindexes started from the staff API: a background thread and a row to poll.
 
 The index's build lock (an flock) is what keeps a second build out, across processes; the
-row only reports. A row left `running` by a process that died is marked failed when read.
+row only reports. While a job runs, its process writes a heartbeat into the row; a row left
+`running` whose heartbeat stopped (the process died) reads as failed, "interrupted". Only
+the database decides, so every machine reading the job gives the same answer.
 """
 
 import logging
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from . import audit, services
@@ -31,6 +33,8 @@ class ReindexJob(db.Model):
     error: Mapped[str | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Written every JOB_HEARTBEAT_SECONDS by the process running the job (UTC, its clock).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
 
     @property
     def progress(self) -> float:
@@ -48,7 +52,8 @@ def start_reindex(actor: str | None = None) -> ReindexJob:
         suffix = f" (job {running.id})" if running else ""
         raise Conflict(f"A reindex is already running{suffix}; wait for it to finish.")
     try:
-        job = ReindexJob(actor=actor or audit.current_actor(), total=services.count_live())
+        job = ReindexJob(actor=actor or audit.current_actor(), total=services.count_live(),
+                         heartbeat_at=utcnow())
         db.session.add(job)
         db.session.flush()
         audit.record("reindex", f"job {job.id}", after={"job": job.id, "total": job.total},
@@ -65,14 +70,34 @@ def start_reindex(actor: str | None = None) -> ReindexJob:
 
 def get_job(job_id: int) -> ReindexJob | None:
     job = db.session.get(ReindexJob, job_id)
-    if job is not None and job.state == "running" and not get_index().build_running():
-        # Nobody holds the build lock: the process running this job died, or the job has
-        # just finished (it writes "done" before releasing the lock): only a row still
-        # "running" is marked, so a finished job is never overwritten.
-        _finish(job_id, "failed", error="interrupted: the process building the index stopped",
-                only_if_running=True)
+    if job is not None and job.state == "running" and _silent_since() > _last_sign_of_life(job):
+        # The process running this job stopped beating: it died (kill -9, a crashed
+        # machine). The update repeats both conditions, so a job that finished or beat
+        # again meanwhile is never overwritten, whichever machine reads it.
+        seconds = current_app.config["JOB_INTERRUPTED_AFTER_SECONDS"]
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(ReindexJob).where(ReindexJob.id == job_id,
+                                         ReindexJob.state == "running",
+                                         _LAST_SIGN_OF_LIFE < _silent_since())
+                .values(state="failed", finished_at=utcnow(),
+                        error=f"interrupted: the process building the index gave no sign "
+                              f"of life for {seconds:g} s"))
         db.session.refresh(job)
     return job
+
+
+# A job written before heartbeats existed has only its creation time.
+_LAST_SIGN_OF_LIFE = func.coalesce(ReindexJob.heartbeat_at, ReindexJob.created_at)
+
+
+def _last_sign_of_life(job: ReindexJob) -> datetime:
+    return job.heartbeat_at or job.created_at
+
+
+def _silent_since() -> datetime:
+    """A job whose last heartbeat is older than this is interrupted."""
+    return utcnow() - timedelta(seconds=current_app.config["JOB_INTERRUPTED_AFTER_SECONDS"])
 
 
 def recent_jobs(limit: int = 20) -> list[ReindexJob]:
@@ -82,6 +107,7 @@ def recent_jobs(limit: int = 20) -> list[ReindexJob]:
 
 def _run(app, job_id: int, lock) -> None:
     with app.app_context():
+        heartbeat = _Heartbeat(app, job_id)
         try:
             progress = _Progress(job_id)
             count = services.reindex(progress=progress, lock=lock)
@@ -93,16 +119,44 @@ def _run(app, job_id: int, lock) -> None:
             log.exception("reindex job %s failed", job_id)
             _finish(job_id, "failed", error=f"{type(error).__name__}: {error}")
         finally:
+            heartbeat.stop()
             lock.release()
             db.session.remove()
 
 
-def _finish(job_id: int, state: str, only_if_running: bool = False, **values) -> None:
-    statement = update(ReindexJob).where(ReindexJob.id == job_id)
-    if only_if_running:
-        statement = statement.where(ReindexJob.state == "running")
+def _finish(job_id: int, state: str, **values) -> None:
     with db.engine.begin() as connection:
-        connection.execute(statement.values(state=state, finished_at=utcnow(), **values))
+        connection.execute(update(ReindexJob).where(ReindexJob.id == job_id)
+                           .values(state=state, finished_at=utcnow(), **values))
+
+
+class _Heartbeat:
+    """A thread writing the job's heartbeat while the build runs, whatever phase it is in."""
+
+    def __init__(self, app, job_id: int):
+        self.app, self.job_id = app, job_id
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True,
+                                       name=f"reindex-{job_id}-heartbeat")
+        self.thread.start()
+
+    def _beat(self) -> None:
+        every = self.app.config["JOB_HEARTBEAT_SECONDS"]
+        with self.app.app_context():
+            while not self.stopped.wait(every):
+                try:
+                    with db.engine.begin() as connection:
+                        connection.execute(
+                            update(ReindexJob).where(ReindexJob.id == self.job_id,
+                                                     ReindexJob.state == "running")
+                            .values(heartbeat_at=utcnow()))
+                except Exception:  # noqa: BLE001 - a missed beat is retried; the build goes on
+                    log.warning("reindex job %s: heartbeat not written", self.job_id,
+                                exc_info=True)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join()
 
 
 class _Progress:

@@ -162,8 +162,22 @@ def _sqlite_pragmas(connection, _record) -> None:
         cursor.close()
 
 
+def engine_options(app) -> dict:
+    """Make a connection lost (a database restarted, a failover) cost no failed request."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # Test each pooled connection before use: one that died while idle is replaced.
+    options.setdefault("pool_pre_ping", True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # An unreachable server answers 503 after this long instead of holding the worker.
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", int(app.config["DATABASE_CONNECT_TIMEOUT"]))
+        options["connect_args"] = connect_args
+    return options
+
+
 def init_app(app) -> None:
     from . import changelog  # its table, and the hook that writes it beside every change
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app)
     db.init_app(app)
     changelog.listen()

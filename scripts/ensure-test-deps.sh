@@ -1,7 +1,7 @@
 #!/bin/sh
 # Install the system packages the tests drive when they are missing: Debian's chromium
 # (Playwright drives it by path; Playwright's own browser download is not used) and
-# PostgreSQL (tests/test_postgres.py starts a throw-away server).
+# PostgreSQL and redis (tests/postgres.py and tests/redis_server.py start throw-away servers).
 set -eu
 missing=""
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
@@ -9,6 +9,9 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x "${CHROMIUM_PATH:-/usr/bin/ch
 fi
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     missing="$missing postgresql"
+fi
+if ! command -v redis-server >/dev/null 2>&1; then
+    missing="$missing redis-server"
 fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

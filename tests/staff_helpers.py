@@ -60,8 +60,12 @@ def app_env(tmp_path: Path) -> dict:
             "DIRECTORY_SEARCH_TIME_LIMIT": "30"}
 
 
-def start_gunicorn(tmp_path: Path, workers: int = 3) -> tuple[subprocess.Popen, str]:
-    """Start gunicorn on 127.0.0.1 and return it with its base URL once it answers."""
+def start_gunicorn(tmp_path: Path, workers: int = 3, env: dict | None = None,
+                   probe: str = "/api/v1/categories") -> tuple[subprocess.Popen, str]:
+    """Start gunicorn on 127.0.0.1 and return it with its base URL once `probe` answers.
+
+    `env` replaces the environment of app_env(tmp_path); its logs go to tmp_path.
+    """
     port = free_port()
     log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 (the child keeps its copy)
     process = subprocess.Popen(
@@ -71,14 +75,14 @@ def start_gunicorn(tmp_path: Path, workers: int = 3) -> tuple[subprocess.Popen, 
          "--no-control-socket",
          "--access-logfile", str(tmp_path / "access.log"),
          "--access-logformat", '%(p)s "%(r)s" %(s)s', "directory:create_app()"],
-        cwd=ROOT, env=app_env(tmp_path), stdout=subprocess.DEVNULL,
+        cwd=ROOT, env=env or app_env(tmp_path), stdout=subprocess.DEVNULL,
         stderr=log)
     log.close()
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(base + "/api/v1/categories", timeout=2).read()
+            urllib.request.urlopen(base + probe, timeout=2).read()
             return process, base
         except OSError:  # refused, reset, timed out: not up yet
             if process.poll() is not None:

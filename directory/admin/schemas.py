@@ -306,7 +306,9 @@ class ImportReportSchema(Schema):
 
 class JobSchema(Schema):
     id = fields.Integer()
-    state = fields.String(metadata={"description": "running, done or failed"})
+    state = fields.String(metadata={
+        "description": "running, done or failed (a job whose process stopped beating "
+                       "reads failed, with an error starting 'interrupted')"})
     actor = fields.String()
     total = fields.Integer()
     done = fields.Integer()

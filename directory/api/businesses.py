@@ -11,7 +11,8 @@ blp = Blueprint("businesses", __name__, description="Featured businesses")
 
 
 @blp.route("/businesses")
-@blp.arguments(BusinessSearchArgs, location="query", as_kwargs=True)
+# An instance, not the class: webargs would build the schema (deep copies) per request.
+@blp.arguments(BusinessSearchArgs(), location="query", as_kwargs=True)
 @blp.response(200, BusinessPageSchema)
 def list_businesses(q, page, per_page, sort, **filters):
     """Search and filter the featured businesses.

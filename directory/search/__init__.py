@@ -12,6 +12,7 @@ from .base import (
     IndexBusy,
     IndexDiskFull,
     IndexUnavailable,
+    SearchIndex,
     SearchPage,
     SearchRequest,
 )
@@ -19,8 +20,7 @@ from .releases import BuildRunning
 from .whoosh_index import WhooshIndex
 
 __all__ = ["FACETS", "FILTERS", "SORTS", "BuildRunning", "IndexBusy", "IndexDiskFull",
-           "IndexUnavailable", "SearchPage",
-           "SearchRequest",
+           "IndexUnavailable", "SearchIndex", "SearchPage", "SearchRequest",
            "get_index", "init_app"]
 
 
@@ -32,5 +32,5 @@ def init_app(app) -> None:
     )
 
 
-def get_index() -> WhooshIndex:
+def get_index() -> SearchIndex:
     return current_app.extensions["search"]

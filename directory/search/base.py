@@ -3,8 +3,10 @@
 Only requests, ids, totals and facet counts cross it: rows come from the database.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from .additions import Additions
 
@@ -53,3 +55,42 @@ class IndexUnavailable(IndexBusy):
 
 class IndexDiskFull(Exception):
     """A build ran out of disk space; the new release was abandoned, the live one kept."""
+
+
+class HeldWrites(Protocol):
+    """What `SearchIndex.writing()` yields: `stale` is set on exit when a rebuild swapped."""
+
+    stale: bool
+
+
+class BuildLockLike(Protocol):
+    def acquire(self) -> bool: ...
+    def release(self) -> None: ...
+
+
+class SearchIndex(Protocol):
+    """What the services, the CLI and the staff endpoints ask of a search engine."""
+
+    # reads
+    def search(self, request: SearchRequest) -> SearchPage: ...
+    def ids(self, request: SearchRequest) -> list[int]: ...  # exports: no facets, no ranks
+    def suggest(self, text: str, limit: int = 10) -> list[dict]: ...
+    def stored_fields(self) -> dict[int, tuple[str, str]]: ...  # check-index: id -> slug, name
+
+    # writes, after the database commits (see services.index_businesses)
+    def writing(self) -> AbstractContextManager[HeldWrites]: ...
+    def is_writing(self) -> bool: ...
+    def upsert(self, documents: Iterable[dict]) -> int: ...
+    def delete(self, ids: Iterable[int]) -> None: ...
+    def note_changed(self, ids: Iterable[int]) -> None: ...
+
+    # rebuild beside the live index, swap, replay what was written meanwhile
+    def rebuild(self, documents: Iterable[dict], progress: Callable[[int], None] | None = None,
+                replay: Callable[[set[int]], None] | None = None,
+                lock: BuildLockLike | None = None, procs: int = 1) -> int: ...
+    def take_unreplayed(self) -> set[int]: ...
+    def build_lock(self) -> BuildLockLike: ...
+    def build_running(self) -> bool: ...
+    def exists(self) -> bool: ...
+    def is_current(self) -> bool: ...
+    def sweep(self) -> list[str]: ...

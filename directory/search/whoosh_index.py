@@ -1,13 +1,13 @@
-"""Whoosh: schema, query building, facets and atomic rebuilds.
+"""The Whoosh index's lifecycle: releases, atomic rebuilds, writers, the current searcher.
 
 Layout on disk: `<root>/current` is a symlink to `releases/<release id>`. A rebuild writes a
 new release beside the live one and swaps the symlink with os.replace, so readers never see
-an empty or partial index. Never imports Flask.
+an empty or partial index. The schema is in schema.py, running a request in execution.py.
+Never imports Flask.
 """
 
 import errno
 import gc
-import logging
 import pickle
 import struct
 import threading
@@ -17,79 +17,19 @@ import warnings
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
-from whoosh import collectors, sorting
 from whoosh import index as whoosh_index
-from whoosh import query as Q
-from whoosh.analysis import RegexTokenizer
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
-from whoosh.searching import TimeLimit
 
-from . import query
-from .analysis import analyzer, plain_analyzer
-from .base import (
-    FACETS,
-    FILTERS,
-    RANGE_FILTERS,
-    IndexBusy,
-    IndexDiskFull,
-    IndexUnavailable,
-    SearchPage,
-    SearchRequest,
-)
-from .facets import FacetSets
-from .highlight import business_highlights
+from . import execution
+from .base import IndexBusy, IndexDiskFull, IndexUnavailable, SearchPage, SearchRequest
 from .releases import GRACE_SECONDS, BuildLock, BuildRunning, Releases
+from .schema import build_schema, field_types
 from .suggest import complete
-
-log = logging.getLogger(__name__)
 
 # What opening a deleted or damaged release raises (its table of contents is a pickle).
 UNREADABLE = (OSError, EOFError, struct.error, pickle.UnpicklingError, ValueError, KeyError,
               IndexError, AttributeError, whoosh_index.EmptyIndexError, whoosh_index.IndexError)
 SEARCH_TIME_LIMIT = 0.8  # seconds; a search running longer returns what it found so far
-MIN_TIME_SLICE = 0.02  # seconds each step of a search gets even when the budget is spent
-
-
-def build_schema(analyzer_name: str = "indonesian") -> Schema:
-    """Return the index schema; every field says why it is there."""
-    text = analyzer(analyzer_name)
-    plain = plain_analyzer()
-    lines = RegexTokenizer(r"[^\n]+")  # one term per line, case kept: completions
-    return Schema(
-        id=ID(stored=True, unique=True),  # Business.id: the only thing a hit returns
-        slug=ID(stored=True),  # for check-index reports
-        # Stemmed, variants folded: name > products > category > description > owner.
-        # Stored for highlights.
-        name=TEXT(analyzer=text, stored=True, phrase=False),
-        products=TEXT(analyzer=text, stored=True, phrase=False),  # one product per line
-        description=TEXT(analyzer=text, stored=True, phrase=False),  # the post's text
-        owner=TEXT(analyzer=text, phrase=False),
-        category_text=TEXT(analyzer=text, phrase=False),  # the category's labels, id + en
-        # The street address: searched only for a street the query names ("jl trunojoyo")
-        # or a word found nowhere else, so "ikan" never finds a shop on Jl. Ikan Piranha.
-        address=TEXT(analyzer=text, phrase=False),
-        # The same words as typed (folded only): exact > stemmed, and the typo lexicon.
-        name_exact=TEXT(analyzer=plain, phrase=False),
-        products_exact=TEXT(analyzer=plain, phrase=False),
-        description_exact=TEXT(analyzer=plain, phrase=False),
-        # Place keys: kecamatan, kelurahan in every spelling, sentra ("rampalcelaket",
-        # "sanan"); a place named in the query ranks its businesses first.
-        place=KEYWORD(scorable=True),
-        complete_name=TEXT(analyzer=lines, phrase=False),  # "<key>\t<name>" per word-start
-        complete_product=TEXT(analyzer=lines, phrase=False),  # the same for products
-        category=ID(sortable=True),  # filter + facet (one value)
-        district=ID(sortable=True),  # kecamatan slug: filter + facet
-        kelurahan=ID(sortable=True),  # kelurahan slug: filter
-        rubric=KEYWORD(scorable=False),  # every rubric the business appeared in
-        year=KEYWORD(scorable=False),  # every year it was featured
-        latest_on=NUMERIC(sortable=True),  # ordinal of the latest appearance: "newest"
-        name_sort=ID(sortable=True),  # casefolded name: "name" sort
-        price=ID(),  # band of the cheapest price (commerce.PRICE_BANDS): filter + facet
-        price_min=NUMERIC(),  # rupiah: the price_max filter (something this cheap or less)
-        halal=ID(),  # "1" with a halal certificate, else "0"
-        qris=ID(),  # "1" takes QRIS, "0" does not, absent when unknown
-    )
 
 
 class HeldWriter:
@@ -115,7 +55,7 @@ class WhooshIndex:
         self._local = threading.local()
         self._searcher = None
         self._searcher_release = None
-        self._facets = None  # (searcher, FacetSets) of the current searcher
+        self._state = None  # execution.SearcherState of the current searcher
         self.sweep()  # leftovers of a crashed build go at start
 
     # -- releases (directory/search/releases.py holds the files' protocol) ---------------
@@ -150,7 +90,7 @@ class WhooshIndex:
         except IndexUnavailable:
             return False  # damaged: rebuilt like an outdated one
         try:
-            return _field_types(ix.schema) == _field_types(self.schema)
+            return field_types(ix.schema) == field_types(self.schema)
         finally:
             ix.close()
 
@@ -179,12 +119,15 @@ class WhooshIndex:
     def rebuild(
         self, documents: Iterable[dict], progress: Callable[[int], None] | None = None,
         replay: Callable[[set[int]], None] | None = None, lock: BuildLock | None = None,
+        procs: int = 1,
     ) -> int:
         """Write every document into a new release, switch to it atomically, then replay.
 
         Writes that land meanwhile are journaled by `note_changed`; after the switch their
         ids go to `replay` (which re-reads them from the database). Raises BuildRunning when
         another build holds the lock; pass `lock` when the caller already holds it.
+        `procs` > 1 analyses and writes in that many processes (one segment each): only
+        from a single-threaded process such as the CLI, since it forks.
         """
         own_lock = lock is None
         lock = lock or self.releases.lock()
@@ -195,7 +138,7 @@ class WhooshIndex:
             try:
                 release = self.releases.start()
                 self.releases.sweep(own=release)
-                count = self._build(release, documents, progress)
+                count = self._build(release, documents, progress, procs)
             except BaseException as error:
                 if release is not None:
                     self.releases.abandon(release)  # frees what it took
@@ -216,10 +159,14 @@ class WhooshIndex:
                 lock.release()
         return count
 
-    def _build(self, release: str, documents: Iterable[dict], progress) -> int:
+    def _build(self, release: str, documents: Iterable[dict], progress, procs: int = 1) -> int:
         ix = whoosh_index.create_in(self.releases.path(release), self.schema)
         count = 0
-        with ix.writer(limitmb=128) as writer:
+        # Several processes each write a segment, kept as they are (no merge at the end):
+        # analysis (stemming) is most of a build and runs on every core. This process
+        # meanwhile reads the database and makes the documents.
+        options = {"procs": procs, "multisegment": True, "batchsize": 500} if procs > 1 else {}
+        with ix.writer(limitmb=128, **options) as writer:
             for document in documents:
                 writer.add_document(**document)
                 count += 1
@@ -335,7 +282,7 @@ class WhooshIndex:
                 self._searcher.close()
             except UNREADABLE:
                 pass
-            self._searcher = None
+            self._searcher, self._state = None, None  # its caches go with it
         try:
             release, ix = self._open()
         except IndexUnavailable:
@@ -359,110 +306,23 @@ class WhooshIndex:
             searcher = self._current_searcher()
             return {int(f["id"]): (f["slug"], f["name"]) for f in searcher.all_stored_fields()}
 
-    def _facet_sets(self, searcher) -> FacetSets:
-        if self._facets is None or self._facets[0] is not searcher:
-            terms = [name for name in FILTERS if name not in RANGE_FILTERS]
-            self._facets = (searcher, FacetSets(searcher, terms))
-        return self._facets[1]
-
-    def _allowed(self, searcher, sets: FacetSets, filters) -> frozenset[int] | None:
-        """Return the documents passing every filter, term and range alike; None = all."""
-        allowed = sets.allowed({k: v for k, v in filters.items() if k not in RANGE_FILTERS})
-        for name, field in RANGE_FILTERS.items():
-            if filters.get(name):
-                bounded = Q.NumericRange(field, None, int(filters[name][0]))
-                documents = frozenset(searcher.docs_for_query(bounded)) & sets.live
-                allowed = documents if allowed is None else allowed & documents
-        return allowed
+    def _current_state(self) -> execution.SearcherState:
+        searcher = self._current_searcher()
+        if self._state is None or self._state.searcher is not searcher:
+            self._state = execution.SearcherState(searcher, self.analyzer_name)
+        return self._state
 
     def search(self, request: SearchRequest) -> SearchPage:
         """Run `request`: the page's ids in order, the total, disjunctive facets, highlights."""
-        has_text = bool(request.text.strip())
+        # One time budget for the whole request, planning and the page.
+        deadline = time.monotonic() + self.time_limit
         with self._lock:
-            # One time budget for the whole request: planning and the page.
-            self._deadline = time.monotonic() + self.time_limit
-            searcher = self._current_searcher()
-            sets = self._facet_sets(searcher)
-            allowed = self._allowed(searcher, sets, request.filters)
-            plan = self._plan(searcher, request.text, allowed, request.additions)
-            if has_text:
-                text_query = plan.query
-                matched = frozenset(searcher.docs_for_query(text_query)) & sets.live
-            else:
-                # Browsing: the filters are the query; nothing to score.
-                text_query = _filter_query(request.filters) or Q.Every()
-                matched = sets.live
-            hits, total = [], 0
-            if allowed is None or allowed:  # Whoosh reads an empty allow-set as "allow all"
-                results = self._collect(
-                    searcher, text_query, limit=request.page * request.per_page,
-                    filter=set(allowed) if allowed is not None and has_text else None,
-                    sortedby=_sort_facet(request.sort, has_text),
-                )
-                # Counted from the matched set: Whoosh's count ignores the filter here.
-                total = len(matched if allowed is None else matched & allowed)
-                start = (request.page - 1) * request.per_page
-                hits = list(results[start:start + request.per_page])
-            # A filtered facet counts over the query and every *other* filter, so the
-            # values a citizen could switch to keep their numbers.
-            facets = {}
-            for name in FACETS:
-                others = {k: v for k, v in request.filters.items() if k != name}
-                scope = self._allowed(searcher, sets, others)
-                facets[name] = sets.counts(name, matched if scope is None else matched & scope)
-            highlights = {}
-            if has_text:
-                highlights = {
-                    int(hit["id"]): business_highlights(hit, plan.terms, plan.exact,
-                                                        self.analyzer_name)
-                    for hit in hits
-                }
-            return SearchPage(ids=[int(hit["id"]) for hit in hits], total=total,
-                              facets=facets, suggestion=plan.suggestion, highlights=highlights,
-                              typos=plan.typos)
+            return execution.search(self._current_state(), request, deadline)
 
-    def _plan(self, searcher, text: str, allowed, additions=query.NO_ADDITIONS) -> query.Plan:
-        if self.analyzer_name == "plain":
-            return query.plain_plan(text)
-        reader = searcher.reader()
-
-        def count(candidate) -> int:
-            """Return how many documents match, counting no further than HANDFUL."""
-            if allowed is not None and not allowed:
-                return 0
-            found = self._collect(searcher, query.prune(candidate, reader), limit=None,
-                                  filter=set(allowed) if allowed is not None else None,
-                                  stop_after=query.HANDFUL)
-            return min(len(found), query.HANDFUL)
-
-        planned = query.plan(reader, text, count, additions)
-        planned.query = query.prune(planned.query, reader)
-        return planned
-
-    def _collect(self, searcher, text_query, limit, filter=None, sortedby=None,
-                 stop_after=None):
-        """Run a search that stops at the request's time budget with what it found so far.
-
-        With `stop_after`, unscored, it stops once it has found that many documents.
-        """
-        if stop_after:
-            inner = collectors.UnsortedCollector()
-        else:
-            inner = searcher.collector(limit=limit, sortedby=sortedby)
-        remaining = getattr(self, "_deadline", 0) - time.monotonic()
-        # A page is filled even past the budget: "862 found" over an empty page is a wrong
-        # answer (seen on a loaded machine), and `limit` more hits cost little.
-        timed = _Deadline(inner, max(remaining, MIN_TIME_SLICE), stop_after,
-                          minimum=0 if stop_after else (limit or 0))
-        top = collectors.FilterCollector(timed, allow=filter) if filter is not None else timed
-        try:
-            searcher.search_with_collector(text_query, top)
-        except _Enough:
-            pass
-        except TimeLimit:
-            log.warning("search stopped at its time limit (%.1f s); answering with the hits "
-                        "found so far", self.time_limit)
-        return top.results()
+    def ids(self, request: SearchRequest) -> list[int]:
+        """Return the ids of every business matching `request`, ascending (exports)."""
+        with self._lock:
+            return execution.ids(self._current_state(), request)
 
     def suggest(self, text: str, limit: int = 10) -> list[dict]:
         """Return up to `limit` completions of `text` ({"text", "kind"})."""
@@ -474,34 +334,7 @@ class WhooshIndex:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
-
-
-class _Enough(Exception):
-    """Raised by _Deadline once it has collected `stop_after` documents."""
-
-
-class _Deadline(collectors.WrappingCollector):
-    """A time limit that also holds when a filter wraps it (checked on every hit).
-
-    Reads the clock instead of starting a timer thread per search: three thread starts a
-    request cost more than the clock reads on a loaded machine (measured with cProfile).
-    """
-
-    def __init__(self, child, timelimit: float, stop_after: int | None = None,
-                 minimum: int = 0):
-        super().__init__(child)
-        self.end = time.monotonic() + timelimit
-        self.stop_after = stop_after
-        self.minimum = minimum  # hits collected before the clock may stop the search
-        self.collected = 0
-
-    def collect(self, sub_docnum):
-        if self.collected >= self.minimum and time.monotonic() > self.end:
-            raise TimeLimit
-        self.child.collect(sub_docnum)
-        self.collected += 1
-        if self.stop_after and self.collected >= self.stop_after:
-            raise _Enough
+                self._state = None
 
 
 def _unreadable(release: str, error: Exception) -> IndexUnavailable:
@@ -531,28 +364,3 @@ def _each(write, items: Iterable[dict]) -> int:
         write(**item)
         count += 1
     return count
-
-
-def _field_types(schema) -> list[tuple[str, str]]:
-    # Whoosh compares analyzers by identity, so compare what an upgrade changes: the fields.
-    return sorted((name, type(field).__name__) for name, field in schema.items())
-
-
-def _filter_query(filters) -> Q.Query | None:
-    clauses = [
-        Q.NumericRange(RANGE_FILTERS[name], None, int(values[0])) if name in RANGE_FILTERS
-        else Q.Or([Q.Term(name, value) for value in values])
-        for name, values in filters.items()
-        if values
-    ]
-    return Q.And(clauses) if clauses else None
-
-
-def _sort_facet(sort: str, has_text: bool):
-    if sort == "name":
-        return sorting.FieldFacet("name_sort")
-    if sort == "newest" or (sort == "relevance" and not has_text):
-        return sorting.MultiFacet([
-            sorting.FieldFacet("latest_on", reverse=True), sorting.FieldFacet("name_sort")
-        ])
-    return None

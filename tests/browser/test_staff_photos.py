@@ -103,7 +103,8 @@ def test_staff_upload_caption_reorder_and_remove_photos_on_the_page(staff_page, 
     first = page.locator("#photo-list li").nth(0)
     first.locator("input[name=alt]").fill("Kemasan keripik 250 gram")
     first.get_by_role("button", name="Simpan").click()
-    expect(page.locator("#photo-status")).to_contain_text("disimpan")
+    # "Urutan foto disimpan." is on show already: wait for this save's own words.
+    expect(page.locator("#photo-status")).to_contain_text("Foto 1 disimpan")
     card = client.get("/api/v1/businesses?q=keripik").json["items"][0]["photo"]
     assert card["alt"] == "Kemasan keripik 250 gram"
 
