@@ -1,9 +1,7 @@
 """Configuration: instance defaults, DIRECTORY_* environment variables, test_config."""
 
-import flask
 import pytest
 
-import directory
 from directory import create_app
 from tests.conftest import INSTANCE_KEYS
 
@@ -18,8 +16,7 @@ def no_environment(monkeypatch):
 def test_defaults_live_in_the_instance_folder(no_environment, monkeypatch, tmp_path):
     # The instance folder of a temporary checkout, not this one's.
     instance = tmp_path / "instance"
-    monkeypatch.setattr(directory, "Flask", lambda name, **options: flask.Flask(
-        name, instance_path=str(instance), **options))
+    monkeypatch.setenv("DIRECTORY_INSTANCE_PATH", str(instance))
     app = create_app()
     assert app.instance_path == str(instance) and instance.is_dir()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'directory.sqlite3'}"
