@@ -64,8 +64,9 @@ def default_config(instance_path: str) -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         # Set to the number of proxies in front of the app so the client's address is used.
         "PROXY_FIX_X_FOR": 0,
-        # Where the public reaches this site (scheme and host): canonical links, og:url and
-        # JSON-LD use it, never the request's Host header, which anyone can set.
+        # Where the public reaches this site (scheme and host): canonical links, og:url,
+        # JSON-LD, feeds, the sitemap and the catalogue use it, never the request's Host
+        # header, which anyone can set.
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
         # The query log (docs/privacy.md): searches counted per day and normalised text only.
         "LOG_QUERIES": True,
@@ -78,6 +79,11 @@ def default_config(instance_path: str) -> dict:
         "DRAFT_PHOTO_DIR": os.path.join(instance_path, "drafts"),
         "DATA_LICENCE_NAME": "CC BY 4.0",
         "DATA_LICENCE_URL": "https://creativecommons.org/licenses/by/4.0/",
+        # Authority of the feeds' tag: ids (RFC 4151); never change it once feeds are read.
+        "FEED_ID_AUTHORITY": "malangkota.go.id,2021",
+        # The catalogue's contact point (data portals show it for questions about the data).
+        "CATALOGUE_CONTACT_NAME": "Pemerintah Kota Malang",
+        "CATALOGUE_CONTACT_EMAIL": "",
     }
 
 
@@ -116,6 +122,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         cli,
         cors,
         errors,
+        feeds,
         http_cache,
         index_health,
         index_recovery,
@@ -124,6 +131,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         querylog,
         ratelimit,
         search,
+        sentrapages,
         statspage,
         vocabulary_additions,
         web,
@@ -138,6 +146,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(web.bp)  # the citizen's pages: /, /static/..., /b/<slug>
     photo_files.init_app(app)  # /photos/<digest>-<width>.<webp|jpg>
     statspage.init_app(app)
+    feeds.init_app(app)  # canonical and feed links in every page (routes: api.init_app)
+    app.register_blueprint(sentrapages.bp)  # /sentra and /sentra/<slug>
     ratelimit.init_app(app)
     http_cache.init_app(app)
     cors.init_app(app)

@@ -19,6 +19,15 @@ FIELDS = {
     "category_label": ("text", "Nama kategori.", "Category name."),
     "district": ("text", "Kecamatan di Kota Malang.", "Kecamatan (district) in Kota Malang."),
     "district_slug": ("text (slug)", "Slug kecamatan.", "Slug of the kecamatan."),
+    "district_code": ("text", "Kode wilayah kecamatan dari Kemendagri (35.73.01 sampai "
+                      "35.73.05).", "The kecamatan's Kemendagri area code (35.73.01 to "
+                      "35.73.05)."),
+    "sentra": ("text (slug) or empty", "Sentra produksi atau kampung tematik tempat usaha "
+               "ini tergabung, slug dari /api/v1/sentra.", "The production centre or "
+               "thematic kampung the business belongs to, a slug from /api/v1/sentra."),
+    "subsector": ("text (slug) or empty", "Subsektor ekonomi kreatif, slug dari "
+                  "/api/v1/subsectors.", "Creative-economy subsector, a slug from "
+                  "/api/v1/subsectors."),
     "kelurahan": ("text", "Kelurahan (ejaan resmi).", "Kelurahan (urban village), official "
                   "spelling."),
     "kelurahan_slug": ("text (slug)", "Slug kelurahan.", "Slug of the kelurahan."),
@@ -86,8 +95,9 @@ FIELDS = {
 }
 
 JSON_FIELDS = ("slug", "name", "owner", "category", "category_label", "district",
-               "district_slug", "kelurahan", "kelurahan_slug", "address", "products",
-               "description", "instagram", "whatsapp", "website", "established", "fictional",
+               "district_slug", "district_code", "kelurahan", "kelurahan_slug", "address",
+               "products", "description", "instagram", "whatsapp", "website", "established",
+               "sentra", "subsector", "fictional",
                "price_min", "price_max", "price_range", "order_links", "qris", "nib", "halal",
                "pirt", "photos", "created_at", "updated_at", "url", "features")
 

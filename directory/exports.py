@@ -24,14 +24,17 @@ from .search import SearchRequest
 BATCH = 1000
 
 # The staff import format's columns, in its order: features.csv imports back unchanged.
+# district_code is derived (the importer reads it back without a warning).
 FEATURE_COLUMNS = ("featured_on", "rubric", "slug", "name", "owner", "category", "district",
-                   "kelurahan", "address", "products", "description", "instagram", "whatsapp",
-                   "website", "post_url", "reach", "established", "fictional",
+                   "district_code", "kelurahan", "address", "products", "description",
+                   "instagram", "whatsapp", "website", "post_url", "reach", "established",
+                   "fictional", "sentra", "subsector",
                    "price_range", "order_links", "qris", "nib", "halal", "pirt")
-BUSINESS_COLUMNS = ("slug", "name", "owner", "category", "district", "kelurahan", "address",
-                    "products", "description", "instagram", "whatsapp", "website",
-                    "established", "appearances", "first_featured_on", "last_featured_on",
-                    "rubrics", "latest_post_url", "fictional", "updated_at",
+BUSINESS_COLUMNS = ("slug", "name", "owner", "category", "district", "district_code",
+                    "kelurahan", "address", "products", "description", "instagram",
+                    "whatsapp", "website", "established", "sentra", "subsector", "appearances",
+                    "first_featured_on", "last_featured_on", "rubrics", "latest_post_url",
+                    "fictional", "updated_at",
                     "price_min", "price_max", "order_links", "qris", "nib", "halal", "pirt",
                     "photos")
 DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}
@@ -49,10 +52,13 @@ def _business_rows():
     return (select(Business.id, Business.slug, Business.name, Business.owner,
                    Business.category_slug.label("category"), Category.label.label("category_label"),
                    Kecamatan.name.label("district"), Kecamatan.slug.label("district_slug"),
+                   Kecamatan.code.label("district_code"),
                    Kelurahan.name.label("kelurahan"), Business.kelurahan_slug,
                    Business.address, Business.products, Business.description,
                    Business.instagram, Business.whatsapp, Business.website,
-                   Business.established, Business.fictional, Business.created_at,
+                   Business.established, Business.sentra_slug.label("sentra"),
+                   Business.subsector_slug.label("subsector"),
+                   Business.fictional, Business.created_at,
                    Business.updated_at, Business.price_min, Business.price_max,
                    Business.order_links, Business.qris, Business.nib, Business.halal,
                    Business.pirt)
@@ -70,6 +76,10 @@ def _apply_filters(statement, filters: dict[str, tuple[str, ...]]):
         statement = statement.where(Kelurahan.kecamatan_slug.in_(filters["district"]))
     if filters.get("kelurahan"):
         statement = statement.where(Business.kelurahan_slug.in_(filters["kelurahan"]))
+    if filters.get("sentra"):
+        statement = statement.where(Business.sentra_slug.in_(filters["sentra"]))
+    if filters.get("subsector"):
+        statement = statement.where(Business.subsector_slug.in_(filters["subsector"]))
     if filters.get("rubric"):
         statement = statement.where(exists().where(
             Feature.business_id == Business.id, Feature.rubric_slug.in_(filters["rubric"])))
@@ -268,10 +278,12 @@ def business_record(row, features) -> dict:
         "slug": row.slug, "name": row.name, "owner": row.owner,
         "category": row.category, "category_label": row.category_label,
         "district": row.district, "district_slug": row.district_slug,
+        "district_code": row.district_code,
         "kelurahan": row.kelurahan, "kelurahan_slug": row.kelurahan_slug,
         "address": row.address, "products": list(row.products or []),
         "description": row.description, "instagram": row.instagram,
         "whatsapp": row.whatsapp, "website": row.website, "established": row.established,
+        "sentra": row.sentra, "subsector": row.subsector,
         "fictional": bool(row.fictional),
         "price_min": row.price_min, "price_max": row.price_max,
         "price_range": format_price_range(row.price_min, row.price_max),

@@ -78,6 +78,10 @@ class Business(db.Model):
     nib: Mapped[str | None]  # Nomor Induk Berusaha, 13 digits
     halal: Mapped[str | None]  # BPJPH certificate number, "ID" + digits
     pirt: Mapped[str | None]  # P-IRT number, digits
+    # The production centre (sentra) it belongs to and, for creative-economy businesses, the
+    # ekraf subsector: slugs of `data/reference.json` (directory/sentra.py reads them).
+    sentra_slug: Mapped[str | None] = mapped_column(default=None, index=True)
+    subsector_slug: Mapped[str | None] = mapped_column(default=None, index=True)
     # Sample businesses are made up; the API says so on every record.
     fictional: Mapped[bool] = mapped_column(default=False)
     deleted_at: Mapped[datetime | None] = mapped_column(default=None, index=True)

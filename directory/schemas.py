@@ -6,6 +6,7 @@ from .importers.commerce import PLATFORM_LABELS, PRICE_BANDS, format_price_range
 from .importers.fields import MAX_INTEGER
 from .reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
 from .search import SORTS
+from .sentra import all_sentra, sentra_name, subsector_name, subsectors
 from .timestamps import Timestamp
 
 
@@ -53,6 +54,11 @@ class BusinessSearchArgs(PageArgs):
                          metadata={"description": "Rubric slug; repeat to OR"})
     year = fields.List(fields.Integer(validate=validate.Range(min=2000, max=2100)),
                        load_default=list, metadata={"description": "Featured in this year"})
+    sentra = fields.List(_one_of(s["slug"] for s in all_sentra()), load_default=list,
+                         metadata={"description": "Sentra slug (GET /sentra); repeat to OR"})
+    subsector = fields.List(_one_of(s["slug"] for s in subsectors()), load_default=list,
+                            metadata={"description": "Ekraf subsector slug (GET /subsectors); "
+                                                     "repeat to OR"})
     sort = fields.String(load_default=None, validate=validate.OneOf(SORTS),
                          metadata={"description": "relevance (default with q), newest, name"})
     price = fields.List(fields.String(validate=validate.OneOf([b[0] for b in PRICE_BANDS])),
@@ -78,6 +84,18 @@ class BusinessSearchArgs(PageArgs):
         unknown = [v for v in values if v not in _slugs("rubrics")]
         if unknown:
             raise ValidationError(f"Unknown rubric: {', '.join(unknown)}.")
+
+    @validates("sentra")
+    def _sentra(self, values, **_):
+        unknown = [v for v in values if v not in {s["slug"] for s in all_sentra()}]
+        if unknown:
+            raise ValidationError(f"Unknown sentra: {', '.join(unknown)}.")
+
+    @validates("subsector")
+    def _subsector(self, values, **_):
+        unknown = [v for v in values if v not in {s["slug"] for s in subsectors()}]
+        if unknown:
+            raise ValidationError(f"Unknown subsector: {', '.join(unknown)}.")
 
     @validates("district")
     def _district(self, values, **_):
@@ -194,6 +212,12 @@ class BusinessSummarySchema(Schema):
     kelurahan = fields.Function(lambda b: b.kelurahan.name)
     kelurahan_slug = fields.String()
     products = fields.List(fields.String())
+    sentra = fields.String(attribute="sentra_slug", allow_none=True,
+                           metadata={"description": "Slug of its sentra (production centre)"})
+    sentra_name = fields.Function(lambda b: sentra_name(b.sentra_slug), allow_none=True)
+    subsector = fields.String(attribute="subsector_slug", allow_none=True,
+                              metadata={"description": "Ekraf subsector slug"})
+    subsector_name = fields.Function(lambda b: subsector_name(b.subsector_slug), allow_none=True)
     latest_feature = fields.Nested(LatestFeatureSchema, allow_none=True)
     contact = fields.Function(lambda b: _CONTACT.dump(b))
     price_min = fields.Integer(allow_none=True, metadata={"description": "Rupiah"})
@@ -310,6 +334,27 @@ class RubricSchema(Schema):
     slug = fields.String()
     label = fields.String()
     about = fields.String()
+    count = fields.Integer()
+
+
+class SentraSchema(Schema):
+    slug = fields.String()
+    name = fields.String()
+    products = fields.List(fields.String(), metadata={"description": "What it is known for"})
+    kelurahan = fields.String(allow_none=True, metadata={"description": "Null when unknown"})
+    kecamatan = fields.String()
+    kecamatan_code = fields.String(metadata={"description": "Kemendagri code, e.g. 35.73.01"})
+    named_by_city_2024 = fields.Boolean(metadata={
+        "description": "One of the 7 sentra the city named in August 2024 (else a thematic "
+                       "kampung)"})
+    about = fields.String(metadata={"description": "A short text in Bahasa Indonesia"})
+    count = fields.Integer(metadata={"description": "Live businesses belonging to it"})
+    url = fields.String(metadata={"description": "Its page"})
+
+
+class SubsectorSchema(Schema):
+    slug = fields.String()
+    name = fields.String(metadata={"description": "As written in secondary sources"})
     count = fields.Integer()
 
 

@@ -296,6 +296,26 @@ def rubrics() -> list[dict]:
              "count": counts.get(r.slug, 0)} for r in rows]
 
 
+def sentra() -> list[dict]:
+    """Return every sentra with its Indonesian text and number of live businesses."""
+    from .sentra import all_sentra
+    from .sentrapages import about
+
+    counts = _count_by(Business.sentra_slug)
+    codes = {k.name: k.code for k in db.session.scalars(select(Kecamatan))}
+    return [{**s, "kecamatan_code": codes.get(s["kecamatan"]), "about": about(s),
+             "count": counts.get(s["slug"], 0), "url": f"/sentra/{s['slug']}"}
+            for s in all_sentra()]
+
+
+def subsectors() -> list[dict]:
+    """Return the 17 ekraf subsectors with their number of live businesses."""
+    from .sentra import subsectors as listed
+
+    counts = _count_by(Business.subsector_slug)
+    return [{**s, "count": counts.get(s["slug"], 0)} for s in listed()]
+
+
 def features_timeline(rubric_slugs: list[str], years: list[int], page: int,
                       per_page: int) -> tuple[list[Feature], int]:
     """Return one page of appearances, newest first, and their total."""

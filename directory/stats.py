@@ -6,7 +6,9 @@ the first appearance to the last, so a chart or a spreadsheet has no holes.
 
 from sqlalchemy import extract, func, select
 
+from . import reach
 from .models import Business, Category, Feature, Kecamatan, Kelurahan, Photo, Rubric, db
+from .sentra import all_sentra, subsectors
 
 LIVE = Business.deleted_at.is_(None)
 YEAR = extract("year", Feature.featured_on)
@@ -91,6 +93,10 @@ def stats() -> dict:
     category_appearances = _by(Business.category_slug)
     rubric_businesses = _by(Feature.rubric_slug, distinct_businesses=True)
     rubric_appearances = _by(Feature.rubric_slug)
+    sentra_businesses = _businesses_by(Business.sentra_slug)
+    sentra_appearances = _by(Business.sentra_slug)
+    subsector_businesses = _businesses_by(Business.subsector_slug)
+    subsector_appearances = _by(Business.subsector_slug)
     year_businesses = _by(YEAR, distinct_businesses=True)
     year_appearances = _by(YEAR)
     month_rubric = _by(YEAR, MONTH, Feature.rubric_slug)
@@ -108,6 +114,7 @@ def stats() -> dict:
               if span[1] else [])
     return {
         "totals": {"businesses": totals[0], "fictional_businesses": totals[1],
+                   "featured_businesses": reach.featured_businesses(),
                    "appearances": span[0], "first_featured_on": span[1],
                    "last_featured_on": span[2],
                    **{name: holds.get(name, 0) for name in HOLDS}},
@@ -132,6 +139,16 @@ def stats() -> dict:
             "slug": r.slug, "label": r.label, "businesses": rubric_businesses.get(r.slug, 0),
             "appearances": rubric_appearances.get(r.slug, 0),
         } for r in rubrics],
+        "by_sentra": [{
+            "slug": s["slug"], "name": s["name"],
+            "businesses": sentra_businesses.get(s["slug"], 0),
+            "appearances": sentra_appearances.get(s["slug"], 0),
+        } for s in all_sentra()],
+        "by_subsector": [{
+            "slug": s["slug"], "name": s["name"],
+            "businesses": subsector_businesses.get(s["slug"], 0),
+            "appearances": subsector_appearances.get(s["slug"], 0),
+        } for s in subsectors()],
         "by_year": [{"year": y, "businesses": year_businesses.get(y, 0),
                      "appearances": year_appearances.get(y, 0)} for y in years],
         "by_month": [{
@@ -139,4 +156,7 @@ def stats() -> dict:
             "appearances": sum(month_rubric.get((y, m, r.slug), 0) for r in rubrics),
             "by_rubric": {r.slug: month_rubric.get((y, m, r.slug), 0) for r in rubrics},
         } for y, m in months],
+        "reach": reach.reach(),
+        "cadence": reach.cadence(),
+        "city_register": reach.city_register(),
     }

@@ -5,10 +5,12 @@
 
   const API = '/api/v1';
   const PER_PAGE = 20;
-  const FILTERS = ['category', 'district', 'rubric', 'year', 'price', 'halal', 'qris'];
+  const FILTERS = ['category', 'district', 'rubric', 'year', 'price', 'halal', 'qris', 'sentra',
+    'subsector'];
   const TITLES = {
     category: 'Kategori', district: 'Kecamatan', rubric: 'Rubrik', year: 'Tahun tampil',
-    price: 'Kisaran harga', halal: 'Halal', qris: 'Pembayaran',
+    price: 'Kisaran harga', halal: 'Halal', qris: 'Pembayaran', sentra: 'Sentra',
+    subsector: 'Subsektor ekraf',
   };
   // Bands of the cheapest price, in the API's order (commerce.PRICE_BANDS).
   const PRICES = {
@@ -107,14 +109,17 @@
   /* ---- reference data: labels for facets, ways in on the home page ---- */
   let refPromise = null;
   function loadRef() {
-    refPromise ||= Promise.all(['categories', 'districts', 'rubrics'].map((r) => api('/' + r)))
-      .then(([c, d, r]) => ({
+    refPromise ||= Promise.all(['categories', 'districts', 'rubrics', 'sentra', 'subsectors']
+      .map((r) => api('/' + r)))
+      .then(([c, d, r, st, sub]) => ({
         categories: c.items, districts: d.items, rubrics: r.items,
         label: {
           category: Object.fromEntries(c.items.map((x) => [x.slug, x.label])),
           district: Object.fromEntries(d.items.map((x) => [x.slug, x.name])),
           rubric: Object.fromEntries(r.items.map((x) => [x.slug, x.label])),
           year: {},
+          sentra: Object.fromEntries(st.items.map((x) => [x.slug, x.name])),
+          subsector: Object.fromEntries(sub.items.map((x) => [x.slug, x.name])),
           price: PRICES,
           ...FLAGS,
         },
@@ -155,6 +160,8 @@
         h('span', { class: 'badge cat' }, b.category_label || b.category),
         f ? h('span', { class: 'badge rubric' }, (f.rubric_label || f.rubric) + ' · ',
           h('time', { datetime: f.featured_on }, tanggal(f.featured_on))) : null,
+        b.sentra_name ? h('a', { class: 'badge cat', href: '/sentra/' + enc(b.sentra) }, b.sentra_name) : null,
+        b.subsector_name ? h('span', { class: 'badge cat' }, 'Ekraf: ' + b.subsector_name) : null,
         b.halal_certified ? h('span', { class: 'badge halal' }, 'Halal') : null,
         b.qris ? h('span', { class: 'badge qris' }, 'QRIS') : null,
         b.fictional ? h('span', { class: 'badge fict' }, 'Contoh fiktif') : null),

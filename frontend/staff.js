@@ -126,8 +126,14 @@
   let referenceLoaded = false;
   async function loadReference() {
     if (referenceLoaded) return;
-    const [categories, districts, rubrics] = await Promise.all([
-      call("/categories"), call("/districts"), call("/rubrics")]);
+    const [categories, districts, rubrics, sentra, subsectors] = await Promise.all([
+      call("/categories"), call("/districts"), call("/rubrics"), call("/sentra"),
+      call("/subsectors")]);
+    for (const [id, items] of [["sentra-select", sentra.items], ["subsector-select", subsectors.items]]) {
+      const select = $(id);
+      select.replaceChildren(el("option", "— tidak ada —", { value: "" }));
+      for (const item of items) select.append(el("option", item.name, { value: item.slug }));
+    }
     const category = $("category-select");
     category.replaceChildren(el("option", "— pilih —", { value: "" }));
     for (const item of categories.items) {

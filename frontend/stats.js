@@ -150,7 +150,8 @@ function render(stats) {
     ? ` dari ${monthLabel(t.first_featured_on.slice(0, 7), true)} sampai ${monthLabel(t.last_featured_on.slice(0, 7), true)}`
     : "";
   document.getElementById("summary").textContent =
-    `${number(t.businesses)} usaha tampil ${number(t.appearances)} kali di rubrik Pemkot Malang${span}.`;
+    `${number(t.featured_businesses)} usaha berbeda tampil ${number(t.appearances)} kali di rubrik Pemkot Malang${span}.`;
+  renderContext(stats);
   if (t.fictional_businesses) {
     const note = document.getElementById("fictional");
     note.textContent = `${number(t.fictional_businesses)} usaha di sini adalah data contoh rekaan, bukan usaha nyata.`;
@@ -187,6 +188,61 @@ function render(stats) {
       number(c.halal_certified || 0), number(c.with_nib || 0),
       link("CSV", `/api/v1/export/businesses.csv?category=${encodeURIComponent(c.slug)}&bom=1&delimiter=semicolon`)])));
   document.querySelectorAll(".table-wrap").forEach(markScrollable);
+}
+
+// "Reach known for 93 of 156 posts": a sum over some posts is never shown as a total.
+function reachText(figure) {
+  if (figure.sum === null) return `belum diketahui (0 dari ${number(figure.posts)} unggahan)`;
+  if (figure.complete) return `${number(figure.sum)} akun (semua ${number(figure.posts)} unggahan)`;
+  return `setidaknya ${number(figure.sum)} akun (diketahui untuk ${number(figure.posts_with_reach)} dari ${number(figure.posts)} unggahan)`;
+}
+
+function tanggal(iso) {
+  const [year, month, day] = iso.split("-").map(Number);
+  return `${day} ${MONTHS_LONG[month - 1]} ${year}`;
+}
+
+function renderContext(stats) {
+  const t = stats.totals, register = stats.city_register;
+  const set = (id, ...nodes) => document.getElementById(id).replaceChildren(...nodes);
+  const registered = register.find((r) => r.key === "registered_umkm");
+  set("register-lead", registered
+    ? `${number(t.featured_businesses)} usaha yang pernah tampil di rubrik adalah sebagian kecil dari ${number(registered.value)} UMKM yang terdaftar (${registered.as_of_label}). Angka kota di bawah ini dicantumkan sebagai pembanding, lengkap dengan sumber dan tanggalnya.`
+    : `${number(t.featured_businesses)} usaha pernah tampil di rubrik.`);
+  // A list, not a table: each figure keeps its source and date beside it on a phone too.
+  set("table-register", html("ul", {class: "figures"},
+    html("li", {}, html("strong", {}, number(t.featured_businesses)),
+      " usaha berbeda pernah tampil di rubrik ",
+      html("span", {class: "source"}, `(direktori ini, sampai ${t.last_featured_on ? tanggal(t.last_featured_on) : "-"})`)),
+    ...register.map((r) => html("li", {}, html("strong", {}, number(r.value)), ` ${r.label_id} `,
+      html("span", {class: "source"}, `(${r.as_of_label}; sumber: ${r.source})`)))));
+
+  const reach = stats.reach;
+  set("reach-lead", `Jumlah akun yang dijangkau unggahan: ${reachText(reach.total)}. Angka jangkauan hanya diketahui untuk sebagian unggahan: tanda ≥ berarti "setidaknya", karena tidak semua unggahan dalam kelompok itu punya angka.`);
+  // "≥": a sum over the posts with a figure, when some had none (a lower bound).
+  const sumCell = (f) => f.sum === null ? "–" : (f.complete ? "" : "≥ ") + number(f.sum);
+  // Two columns, so "known for N of M posts" stays beside the sum on a 360 px phone.
+  const row = (label, f) => [label, html("span", {}, sumCell(f), html("br"),
+    html("small", {}, `diketahui ${number(f.posts_with_reach)} dari ${number(f.posts)} unggahan`))];
+  set("table-reach", table("Jangkauan menurut rubrik, kecamatan, kategori dan tahun",
+    ["Kelompok", "Akun dijangkau"],
+    [...reach.by_rubric.map((r) => row(r.label, r)),
+     ...reach.by_kecamatan.map((k) => row(`Kec. ${k.name} (${k.code})`, k)),
+     ...reach.by_category.filter((c) => c.posts).map((c) => row(c.label, c)),
+     ...reach.by_year.map((y) => row(`Tahun ${y.year}`, y))]));
+
+  const c = stats.cadence;
+  set("cadence-lead", c.weeks
+    ? `Rubrik tampil di ${number(c.weeks_with_post)} dari ${number(c.weeks)} minggu sejak unggahan pertama, rata-rata ${c.posts_per_month.toLocaleString("id-ID")} unggahan per bulan. Jeda terpanjang antara dua unggahan: ${number(c.longest_gap_days)} hari.`
+    : "Belum ada unggahan.");
+  set("table-gaps", c.gaps.length ? table("Jeda lebih dari dua minggu tanpa unggahan",
+    ["Dari", "Sampai", "Hari"], c.gaps.map((g) => [tanggal(g.from), tanggal(g.to), number(g.days)])) : "");
+
+  set("table-sentra", table("Usaha per sentra", ["Sentra", "Usaha", "Penampilan"],
+    stats.by_sentra.map((s) => [link(s.name, `/sentra/${encodeURIComponent(s.slug)}`),
+      number(s.businesses), number(s.appearances)])));
+  set("table-subsector", table("Usaha per subsektor ekonomi kreatif", ["Subsektor", "Usaha", "Penampilan"],
+    stats.by_subsector.map((s) => [s.name, number(s.businesses), number(s.appearances)])));
 }
 
 // How many are registered, certified and can be bought from online: counts and shares.

@@ -6,12 +6,15 @@ import pytest
 
 # Pages for people and the document itself: not operations of the API.
 NOT_OPERATIONS = re.compile(r"^/api/(openapi\.json|docs(/.*)?)$")
+# Files for programs outside /api, documented with it: feeds, crawlers' files, the catalogue.
+DOCUMENTED_OUTSIDE = re.compile(r"^/(feeds/<name>\.atom|sitemap\.xml|robots\.txt|data\.json)$")
 
 
 def url_map_operations(app) -> set[tuple[str, str]]:
     found = set()
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/") or NOT_OPERATIONS.match(rule.rule):
+        outside = DOCUMENTED_OUTSIDE.match(rule.rule)
+        if not (rule.rule.startswith("/api/") or outside) or NOT_OPERATIONS.match(rule.rule):
             continue
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
@@ -87,7 +90,9 @@ def test_admin_routes_need_the_bearer_token(app, spec):
                 continue
             admin = path.startswith("/api/v1/admin")
             assert (operation.get("security") == [{"bearerAuth": []}]) == admin, path
-            assert ("429" in operation["responses"]) == (not admin), path
+            # The rate limit covers /api/ (feeds, sitemap and /data.json are cheap files).
+            limited = path.startswith("/api/") and not admin
+            assert ("429" in operation["responses"]) == limited, path
 
 
 def test_the_plugin_marks_an_admin_operation(spec):

@@ -22,6 +22,7 @@ from ..importers import commerce
 from ..importers import fields as normalise
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
 from ..schemas import PageArgs, PageSchema
+from ..sentra import all_sentra, sentra_slug, subsector_slug, subsectors
 from ..timestamps import Timestamp
 
 SLUG = validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -137,6 +138,12 @@ class StaffBusinessSchema(StaffSchema):
     website = Normalised(normalise.website_url)
     # The upper bound is this year when the value is checked (see _established).
     established = fields.Integer(allow_none=True, validate=validate.Range(min=1800))
+    sentra = Normalised(sentra_slug, attribute="sentra_slug", metadata={
+        "description": "The sentra it belongs to: slug or name, any case; empty for none",
+        "enum": [s["slug"] for s in all_sentra()] + [None]})
+    subsector = Normalised(subsector_slug, attribute="subsector_slug", metadata={
+        "description": "Ekraf subsector: slug or name, any case; empty for none",
+        "enum": [s["slug"] for s in subsectors()] + [None]})
     fictional = fields.Boolean()
     price_range = Normalised(commerce.price_range, metadata={
         "description": "Rupiah, one price or a range: 'Rp10.000 - Rp35.000', '15rb-40rb'; "

@@ -19,3 +19,8 @@ def init_app(app) -> None:
                       suggest.blp, changes.blp):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
     app.register_blueprint(docs.bp)
+    # Outside /api/v1 but documented with it: the feeds, sitemap, robots.txt and /data.json.
+    from .. import catalogue, feeds
+
+    api.register_blueprint(feeds.bp)
+    api.register_blueprint(catalogue.bp)

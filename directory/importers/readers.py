@@ -21,12 +21,14 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "featured_on", "rubric", "slug", "name", "owner", "category", "district", "kelurahan",
     "address", "products", "description", "instagram", "whatsapp", "website", "post_url",
-    "reach", "established", "fictional",
+    "reach", "established", "fictional", "sentra", "subsector",
     # How to buy (optional; DATA-FORMAT.md "More about a business").
     "price_range", "order_links", "qris", "nib", "halal", "pirt",
     # File names inside a .zip import, separated by ";".
     "photos",
 )
+# Columns the exports add that are derived, not imported: read back without a warning.
+EXPORT_ONLY = ("district_code",)
 REQUIRED = ("featured_on", "rubric", "name", "category", "district", "kelurahan")
 # Headers of spreadsheets set to Indonesian (DATA-FORMAT.md), plus the obvious ones.
 ALIASES = {
@@ -34,6 +36,7 @@ ALIASES = {
     "pemilik": "owner", "kategori": "category", "kecamatan": "district", "alamat": "address",
     "produk": "products", "deskripsi": "description", "tahun_berdiri": "established",
     "tautan_posting": "post_url", "jangkauan": "reach", "fiktif": "fictional",
+    "subsektor": "subsector",
     "kisaran_harga": "price_range", "harga": "price_range", "tautan_pesan": "order_links",
     "sertifikat_halal": "halal", "foto": "photos",
 }
@@ -124,7 +127,7 @@ def _check_columns(columns: list[str], headers: dict) -> list[Note]:
         named = [f"{c} ({INDONESIAN[c]})" if c in INDONESIAN else c for c in missing]
         raise ImportFileError("missing required column(s): " + ", ".join(named))
     return [Note(None, c, Message("unknown_column", {"value": headers[c]}), headers[c])
-            for c in dict.fromkeys(columns) if c not in COLUMNS]
+            for c in dict.fromkeys(columns) if c not in COLUMNS and c not in EXPORT_ONLY]
 
 
 def _delimiter(header_line: str) -> str:
@@ -215,7 +218,7 @@ def read_json(text: str) -> tuple[list[RawRow], list[Note]]:
         values = {canonical_column(k): _as_text(v) for k, v in item.items()}
         features = values.pop("features", None)
         for column in values:
-            if column not in COLUMNS and column not in ignored:
+            if column not in COLUMNS and column not in EXPORT_ONLY and column not in ignored:
                 ignored.add(column)
                 warnings.append(Note(None, column, Message("unknown_column",
                                                            {"value": headers[column]}),

@@ -9,6 +9,7 @@ from datetime import date
 from functools import cache
 
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
+from ..sentra import sentra_slug, subsector_slug
 from . import commerce, fields
 from .messages import Invalid, Message, Note
 from .readers import RawRow
@@ -48,10 +49,17 @@ class ImportRow:
     halal: str | None = None
     pirt: str | None = None
     photos: tuple[str, ...] = ()  # file names inside a .zip import
+    sentra: str | None = None
+    subsector: str | None = None
 
     def details(self) -> dict:
-        """Return the business fields this row gives (the latest row's win)."""
-        return {
+        """Return the business fields this row gives (the latest row's win).
+
+        A blank sentra or subsector leaves the stored one (optional columns, DATA-FORMAT.md).
+        """
+        kept = {name: value for name, value in (("sentra_slug", self.sentra),
+                                                 ("subsector_slug", self.subsector)) if value}
+        return kept | {
             "name": self.name, "owner": self.owner, "category_slug": self.category,
             "kelurahan_slug": self.kelurahan, "address": self.address,
             "products": list(self.products), "description": self.description,
@@ -120,7 +128,7 @@ OPTIONAL = {
     "reach": fields.whole_number, "established": fields.year, "fictional": fields.boolean,
     "price_range": commerce.price_range, "order_links": commerce.order_links,
     "qris": fields.boolean, "nib": commerce.nib, "halal": commerce.halal_certificate,
-    "pirt": commerce.pirt,
+    "pirt": commerce.pirt, "sentra": sentra_slug, "subsector": subsector_slug,
 }
 LISTS = ("products", "order_links", "photos")  # a JSON list is accepted for these
 

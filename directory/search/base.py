@@ -11,9 +11,10 @@ from typing import Protocol
 from .additions import Additions
 
 # Filter and facet names, shared by the index and the API.
-FACETS = ("category", "district", "rubric", "year", "price", "halal", "qris")
+FACETS = ("category", "district", "rubric", "year", "price", "halal", "qris", "sentra",
+          "subsector")
 FILTERS = ("category", "district", "kelurahan", "rubric", "year", "price", "halal", "qris",
-           "price_max")
+           "price_max", "sentra", "subsector")
 # Filters on a number: filter name -> the numeric field its one value is an upper bound of.
 RANGE_FILTERS = {"price_max": "price_min"}
 SORTS = ("relevance", "newest", "name")

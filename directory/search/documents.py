@@ -43,4 +43,9 @@ def business_document(business: Business) -> dict:
         document["price_min"] = business.price_min
     if business.qris is not None:
         document["qris"] = "1" if business.qris else "0"
+    # Only when set: an empty term would be counted as a facet value of its own.
+    if business.sentra_slug:
+        document["sentra"] = business.sentra_slug
+    if business.subsector_slug:
+        document["subsector"] = business.subsector_slug
     return document

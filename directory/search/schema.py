@@ -40,6 +40,8 @@ def build_schema(analyzer_name: str = "indonesian") -> Schema:
         category=ID(sortable=True),  # filter + facet (one value)
         district=ID(sortable=True),  # kecamatan slug: filter + facet
         kelurahan=ID(sortable=True),  # kelurahan slug: filter
+        sentra=ID(),  # sentra slug (production centre), when it belongs to one: filter + facet
+        subsector=ID(),  # ekraf subsector slug, for creative businesses: filter + facet
         rubric=KEYWORD(scorable=False),  # every rubric the business appeared in
         year=KEYWORD(scorable=False),  # every year it was featured
         latest_on=NUMERIC(sortable=True),  # ordinal of the latest appearance: "newest"

@@ -27,7 +27,12 @@ XSS_NAME = "<img src=x onerror=alert(1)>"
 
 COLUMNS = ["featured_on", "rubric", "slug", "name", "owner", "category", "district", "kelurahan",
            "address", "products", "description", "instagram", "whatsapp", "post_url", "reach",
-           "established", "fictional"]
+           "established", "fictional", "sentra", "subsector"]
+# slug -> (sentra, ekraf subsector)
+GROUPS = {"keripik-tempe-bu-sri": ("Kampung Sanan", ""),
+          "kripik-sanan-pak-darto": ("Kampung Sanan", ""),
+          "keramik-dinoyo-jaya": ("Sentra Keramik Dinoyo", "Kriya"),
+          "batik-sukun-asri": ("", "Fesyen")}
 
 # (featured_on, rubric, slug, name, category, district, kelurahan, products, whatsapp, description)
 BUSINESSES = [
@@ -80,6 +85,8 @@ def write_test_data(path: Path) -> None:
                 "instagram": slug.replace("-", "")[:20], "whatsapp": wa,
                 "post_url": f"https://www.instagram.com/p/contoh{i}/", "reach": 1000 + i * 250,
                 "established": 1990 + i % 30, "fictional": "true",
+                "sentra": GROUPS.get(slug, ("", ""))[0],
+                "subsector": GROUPS.get(slug, ("", ""))[1],
             })
 
 

@@ -138,6 +138,8 @@ PAGES = {
     "privacy": ("/privasi", "main h1"),
     "not-found": ("/tidak-ada-halaman-ini", "main h1"),
     "business-not-found": ("/b/tidak-ada-usaha-ini", "main h1"),
+    "sentra": ("/sentra/kampung-sanan", ".sentra-list li"),
+    "sentra-list": ("/sentra", ".sentra-list li"),
 }
 
 
@@ -150,4 +152,33 @@ def test_pages_pass_axe_and_are_photographed(page, screenshots, name, width, hei
     expect(page.locator(ready).first).to_be_visible()
     # The API reference is many screens long: its first screen is the picture.
     page.screenshot(path=screenshots / f"{name}-{width}.png", full_page=name != "api-docs")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
     assert_no_axe_violations(page)
+
+
+def test_sentra_page_lists_its_businesses_and_leads_to_the_filtered_search(page):
+    page.goto("/sentra/kampung-sanan")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kampung Sanan")
+    expect(page.locator(".lead")).to_contain_text("tujuh sentra produksi")
+    items = page.locator(".sentra-list li")
+    expect(items).to_have_count(2)
+    expect(items.first.get_by_role("link")).to_have_text("Keripik Tempe Bu Sri")
+    page.get_by_role("link", name="Saring di halaman pencarian").click()
+    expect(page).to_have_url(re.compile(r"/\?sentra=kampung-sanan$"))
+    expect(page.locator("#cards .card")).to_have_count(2)
+    expect(page.get_by_role("button", name="Hapus saringan Sentra: Kampung Sanan")).to_be_visible()
+
+
+def test_search_page_offers_sentra_and_subsector_facets_and_shows_them_on_cards(page):
+    page.goto("/?q=keramik")
+    card = page.locator("#cards .card").filter(has_text="Keramik Dinoyo Jaya")
+    expect(card).to_contain_text("Ekraf: Kriya")
+    expect(card.get_by_role("link", name="Sentra Keramik Dinoyo")).to_have_attribute(
+        "href", "/sentra/sentra-keramik-dinoyo")
+    page.goto("/?district=blimbing")  # at 1280 px the filter panel is open
+    sentra = page.locator("#facets fieldset").filter(has_text="Sentra")
+    sentra.get_by_label(re.compile(r"^Kampung Sanan")).check()
+    expect(page).to_have_url(re.compile(r"sentra=kampung-sanan"))
+    expect(page.locator("#cards .card")).to_have_count(2)
+    page.goto("/b/batik-sukun-asri")
+    expect(page.locator(".facts")).to_contain_text("Fesyen")
