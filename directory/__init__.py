@@ -94,6 +94,13 @@ def default_config(instance_path: str) -> dict:
     }
 
 
+def _keeps_files_in(folder: str, config) -> bool:
+    # Made only when used: an app configured elsewhere (tests, a server) leaves no empty folder.
+    keys = ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", "RATELIMIT_STORAGE_URI",
+            "DRAFT_PHOTO_DIR", "PHOTO_DIR")
+    return any(folder in str(config.get(key, "")) for key in keys)
+
+
 def public_base_url(value: str) -> str:
     """Check PUBLIC_BASE_URL at start-up (a typo would put wrong links in every page)."""
     parts = urlsplit(str(value).strip())
@@ -112,7 +119,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     app.config["PUBLIC_BASE_URL"] = public_base_url(app.config["PUBLIC_BASE_URL"])
-    os.makedirs(app.instance_path, exist_ok=True)
+    if _keeps_files_in(app.instance_path, app.config):
+        os.makedirs(app.instance_path, exist_ok=True)
     app.json.sort_keys = False  # keep fields in the schemas' order: easier to read
 
     from . import (

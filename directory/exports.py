@@ -17,6 +17,7 @@ from sqlalchemy import exists, extract, func, or_, select
 
 from . import services, timestamps
 from .importers.commerce import PRICE_BANDS, format_price_range
+from .importers.readers import FORMULA_START
 from .models import Business, Category, Feature, Kecamatan, Kelurahan, Photo, db
 from .search import SearchRequest
 
@@ -40,8 +41,6 @@ BUSINESS_COLUMNS = ("slug", "name", "owner", "category", "district", "district_c
                     "price_min", "price_max", "order_links", "qris", "nib", "halal", "pirt",
                     "photos", *WHERE_WHEN_COLUMNS)
 DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -218,7 +217,9 @@ def _text(value) -> str:
 
 def _defuse(text: str) -> str:
     # OWASP's advice for files opened in a spreadsheet: a leading ' makes a formula text.
-    return "'" + text if text.startswith(FORMULA_START) else text
+    # Texts of quotes then a formula start ("'+x") get one more too: the importer drops
+    # one before such a start (importers.readers.unguard), so it reads back what was written.
+    return "'" + text if text.lstrip("'").startswith(FORMULA_START) else text
 
 
 class CsvRows:

@@ -1,6 +1,7 @@
 """HTTP caching for public reads: `ETag` + `Cache-Control`, and 304 on `If-None-Match`.
 
-Applies to GET/HEAD under /api/ and to the Statistik page; never to /api/v1/admin.
+Applies to GET/HEAD under /api/ and to the Statistik page; /api/v1/admin answers staff data
+(deleted businesses, the audit log) to one token holder: `no-store`, no ETag.
 """
 
 from flask import Response, request
@@ -33,6 +34,9 @@ def not_modified(etag: str) -> Response | None:
 
 
 def add_cache_headers(response: Response) -> Response:
+    if request.path == ADMIN_PREFIX or request.path.startswith(ADMIN_PREFIX + "/"):
+        response.headers["Cache-Control"] = "no-store"
+        return response
     if request.method not in ("GET", "HEAD") or not _cached(request.path):
         return response
     if response.status_code not in (200, 304):

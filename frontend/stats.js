@@ -258,7 +258,7 @@ function renderLegal(t) {
     ["Punya foto", t.with_photos, null],
   ];
   document.getElementById("table-legal").replaceChildren(table(
-    `Dari ${number(t.businesses)} usaha`, ["", "Usaha", "Unduh"],
+    `Dari ${number(t.businesses)} usaha`, ["Keterangan", "Usaha", "Unduh"],
     rows.map(([label, n, href]) => [label, number(n || 0) + share(n || 0),
       href ? link("CSV", href) : "—"])));
 }

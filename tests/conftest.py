@@ -1,6 +1,9 @@
 """Fixtures: an app on a temporary database and index with a small set of businesses."""
 
+import os
 import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,50 @@ from directory.models import db
 from directory.reference import load_reference_data
 
 DATA = Path(__file__).parent / "data"
+CHECKOUT_INSTANCE = Path(__file__).resolve().parents[1] / "instance"
+# Files an app keeps, by the config key naming them: each test points them into its tmp_path.
+FALLBACK = pytest.StashKey[Path]()  # the folder of the suite's fallback instance files
+INSTANCE_KEYS = ("SQLALCHEMY_DATABASE_URI", "SEARCH_INDEX_DIR", "RATELIMIT_STORAGE_URI",
+                 "DRAFT_PHOTO_DIR", "PHOTO_DIR")
+
+
+def pytest_configure(config):
+    """Point every app the suite builds, and every process it starts, away from instance/.
+
+    Tests pass their own tmp_path files (make_app); this catches an app built without them,
+    so that a test can never write the checkout's instance/ (a developer's real data).
+    """
+    folder = Path(tempfile.mkdtemp(prefix="directory-tests-"))
+    config.stash[FALLBACK] = folder
+    os.environ["DIRECTORY_SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{folder / 'directory.sqlite3'}"
+    os.environ["DIRECTORY_SEARCH_INDEX_DIR"] = str(folder / "index")
+    os.environ["DIRECTORY_RATELIMIT_STORAGE_URI"] = f"sqlite:///{folder / 'ratelimit.sqlite3'}"
+    os.environ["DIRECTORY_DRAFT_PHOTO_DIR"] = str(folder / "drafts")
+    os.environ["DIRECTORY_PHOTO_DIR"] = str(folder / "photos")
+
+
+def pytest_unconfigure(config):
+    folder = config.stash.get(FALLBACK, None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def instance_state() -> list[tuple] | None:
+    """What the checkout's instance/ holds: every path with its size and modification time."""
+    if not CHECKOUT_INSTANCE.exists():
+        return None
+    return sorted((str(p.relative_to(CHECKOUT_INSTANCE)), p.is_dir(),
+                   None if p.is_dir() else (p.stat().st_size, p.stat().st_mtime_ns))
+                  for p in CHECKOUT_INSTANCE.rglob("*"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_instance_untouched():
+    """Fail the run when any test created or changed something in the checkout's instance/."""
+    before = instance_state()
+    yield
+    after = instance_state()
+    assert after == before, f"the suite wrote into {CHECKOUT_INSTANCE}: {before} -> {after}"
 
 
 def make_app(tmp_path: Path, **config):
@@ -20,6 +67,7 @@ def make_app(tmp_path: Path, **config):
         # Off except in the tests of the limit itself; never the shared instance file.
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
+        "DRAFT_PHOTO_DIR": str(tmp_path / "drafts"),
         "PHOTO_DIR": str(tmp_path / "photos"),
         # The query log's tests flush by hand; no timer writes after a test is over.
         "QUERY_LOG_FLUSH_SECONDS": 3600,
@@ -64,6 +112,7 @@ def _app_from(template: Path, tmp_path: Path):
         "SEARCH_INDEX_DIR": str(tmp_path / "index"),
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
+        "DRAFT_PHOTO_DIR": str(tmp_path / "drafts"),
         "PHOTO_DIR": str(tmp_path / "photos"),
         "QUERY_LOG_FLUSH_SECONDS": 3600,
     })
@@ -106,3 +155,13 @@ def write_file(tmp_path):
             path.write_text(content, encoding=encoding)
         return path
     return write
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say which schemathesis checks judged the answers, so a silently shrunk list shows."""
+    fuzzing = sys.modules.get("tests.test_schemathesis")
+    if fuzzing is None or not fuzzing.CHECKS_RAN:
+        return
+    terminalreporter.section("schemathesis checks that ran (in how many tests)")
+    for name in sorted(check.__name__ for check in fuzzing.ALL_CHECKS):
+        terminalreporter.write_line(f"{name}: {fuzzing.CHECKS_RAN[name]}")

@@ -51,9 +51,13 @@ def app_env(tmp_path: Path) -> dict:
     return {**os.environ,
             "DIRECTORY_SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
             "DIRECTORY_SEARCH_INDEX_DIR": str(tmp_path / "index"),
+            "DIRECTORY_RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
             "DIRECTORY_PHOTO_DIR": str(tmp_path / "photos"),
             # The readers' loops are load on purpose; the limiter has tests of its own.
-            "DIRECTORY_RATELIMIT_ENABLED": "false"}
+            "DIRECTORY_RATELIMIT_ENABLED": "false",
+            # Readers must get whole answers on a loaded machine too; the time limit's partial
+            # answer has its own test (test_search_time_limit.py).
+            "DIRECTORY_SEARCH_TIME_LIMIT": "30"}
 
 
 def start_gunicorn(tmp_path: Path, workers: int = 3, env: dict | None = None,

@@ -81,15 +81,24 @@ def test_bad_filter_is_422_in_the_error_shape(client):
 
 
 def test_features_csv_imports_back_unchanged(client, app, tmp_path):
+    with app.app_context():  # texts a spreadsheet would take for formulas, guarded or not
+        business = db.session.scalars(db.select(Business).order_by(Business.id)).first()
+        business.description = "=1+1 -- '+ dan '@ di tengah tetap"
+        business.address = "'+ Jl. Kutip 1"
+        business.owner = "-Sri-"
+        db.session.commit()
     data = client.get("/api/v1/export/features.csv?bom=1&delimiter=semicolon").get_data()
     assert tuple(rows(client.get("/api/v1/export/features.csv"))[0]) == FEATURE_COLUMNS
+    for guarded in (b";'+62", b";'=1+1 -- '+ dan '@", b";''+ Jl. Kutip 1;", b";'-Sri-"):
+        assert guarded in data, guarded
     path = tmp_path / "roundtrip.csv"  # the app lives in tmp_path too
-    path.write_bytes(data.replace(b";'+62", b";+62"))
+    path.write_bytes(data)  # as exported: the importer reads its own formula guard
     before = client.get("/api/v1/export/businesses.ndjson").get_data(as_text=True)
     with app.app_context():
         report = services.import_file(path)
     assert not report.errors
     assert report.new_businesses == report.new_features == 0
+    assert report.updated_businesses == report.updated_features == 0
     after = client.get("/api/v1/export/businesses.ndjson").get_data(as_text=True)
     assert before == after
 

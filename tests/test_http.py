@@ -8,6 +8,7 @@ import urllib.request
 
 import pytest
 
+from directory.auth import create_token
 from directory.ratelimit_storage import SQLiteStorage
 from tests.conftest import make_app
 from tests.helpers import assert_error_shape
@@ -43,10 +44,17 @@ def test_errors_are_not_cached(client):
     assert "ETag" not in response.headers and "Cache-Control" not in response.headers
 
 
-def test_admin_paths_get_no_cache_and_no_cors(client):
-    response = client.get("/api/v1/admin/anything", headers={"Origin": "https://news.example"})
+def test_admin_paths_get_no_cache_and_no_cors(app, client):
+    with app.app_context():
+        token = create_token("ani")
+    response = client.get("/api/v1/admin/businesses", headers={
+        "Origin": "https://news.example", "Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.json["total"] > 0
     assert "ETag" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
     assert "Access-Control-Allow-Origin" not in response.headers
+    refused = client.get("/api/v1/admin/businesses")
+    assert refused.status_code == 401 and refused.headers["Cache-Control"] == "no-store"
     preflight = client.options("/api/v1/admin/anything",
                                headers={"Origin": "https://news.example",
                                         "Access-Control-Request-Method": "POST"})

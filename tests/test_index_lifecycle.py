@@ -169,6 +169,16 @@ def big_app(app):
     return app
 
 
+def adding_documents(index) -> str | None:
+    """The release being built once its Whoosh writer is open (documents going in), or None."""
+    for name in os.listdir(index.releases.dir):
+        path = index.releases.path(name)
+        if os.path.exists(os.path.join(path, BUILDING)) \
+                and os.path.exists(os.path.join(path, "MAIN_WRITELOCK")):
+            return name
+    return None
+
+
 def test_kill_9_of_a_reindex_leaves_the_live_index_serving_and_the_next_succeeds(
         big_app, client, tmp_path):
     index = big_app.extensions["search"]
@@ -178,24 +188,26 @@ def test_kill_9_of_a_reindex_leaves_the_live_index_serving_and_the_next_succeeds
                                stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60
-        building = []
-        while not building and time.monotonic() < deadline and process.poll() is None:
-            building = [n for n in os.listdir(index.releases.dir)
-                        if os.path.exists(os.path.join(index.releases.path(n), BUILDING))]
-            time.sleep(0.02)
-        time.sleep(0.3)  # well into adding documents
-        assert process.poll() is None, "the build finished before it could be killed"
+        building = None
+        while building is None and time.monotonic() < deadline and process.poll() is None:
+            building = adding_documents(index)
+            time.sleep(0.01)
+        assert building, "the build was never seen adding documents"
+        # Frozen where it is, then checked: the kill lands in the build, whatever the load.
+        os.kill(process.pid, signal.SIGSTOP)
+        assert os.path.exists(os.path.join(index.releases.path(building), BUILDING)), \
+            "the build finished before it could be killed"
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
     finally:
         stop(process)
     assert index.release_id() == live
-    assert os.path.isdir(index.releases.path(building[0]))  # the crashed build's leftovers
+    assert os.path.isdir(index.releases.path(building))  # the crashed build's leftovers
     assert found(client, "keripik") and client.get("/api/v1/businesses").json["total"] == 1511
     assert not index.build_running()  # the kernel dropped the dead builder's lock
     with big_app.app_context():
         assert services.reindex() == 1511
-    assert not os.path.exists(index.releases.path(building[0]))  # swept at the next build
+    assert not os.path.exists(index.releases.path(building))  # swept at the next build
     assert index.release_id() != live
     assert client.get("/api/v1/businesses").json["total"] == 1511
 
@@ -218,7 +230,8 @@ class Readers:
 
     QUERIES = ("keripik", "keramik", "rawon&district=klojen", "tempe&category=kuliner")
 
-    def __init__(self, base: str, threads: int = 4, deadline: float = 60.0):
+    # The deadline only caps a test that hangs: leaving the `with` block stops the readers.
+    def __init__(self, base: str, threads: int = 4, deadline: float = 300.0):
         self.base, self.stop_at = base, time.monotonic() + deadline
         self.stopping = threading.Event()
         self.reads, self.errors, self.lock = [], [], threading.Lock()
@@ -237,7 +250,7 @@ class Readers:
             except Exception as error:  # any failure to answer counts as an error
                 problem = f"{query}: {error!r}"
             with self.lock:
-                self.reads.append((started, time.monotonic()))
+                self.reads.append((n, started, time.monotonic()))
                 if problem:
                     self.errors.append(problem)
 
@@ -251,9 +264,23 @@ class Readers:
         for thread in self.threads:
             thread.join(timeout=15)
 
-    def between(self, start: float, end: float) -> int:
+    def overlapping(self, start: float, end: float) -> dict[int, int]:
+        """Per reader thread: how many of its reads ran while [start, end] did."""
         with self.lock:
-            return sum(1 for s, e in self.reads if s >= start and e <= end)
+            counts = dict.fromkeys(range(len(self.threads)), 0)
+            for n, began, ended in self.reads:
+                counts[n] += began < end and ended > start
+            return counts
+
+    def wait_until_each_read_after(self, moment: float, timeout: float = 30) -> None:
+        """Wait until every reader thread has finished a read started after `moment`."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len({n for n, began, _ in self.reads if began > moment}) == len(self.threads):
+                    return
+            time.sleep(0.01)
+        raise AssertionError("a reader thread did not read in 30 s")
 
 
 @pytest.fixture
@@ -263,16 +290,16 @@ def live_server(big_app, tmp_path):
     big_app.extensions["search"].close()
     process, base = start_gunicorn(tmp_path, workers=3)
     try:
-        yield base, {"Authorization": f"Bearer {token}"}
+        yield base, {"Authorization": f"Bearer {token}"}, process
     finally:
         stop(process)
 
 
 def test_live_server_readers_see_no_error_nor_empty_answer_during_a_reindex(live_server):
-    base, headers = live_server
+    base, headers, _ = live_server
     admin = base + URL_PREFIX
     with Readers(base) as readers:
-        time.sleep(0.3)
+        readers.wait_until_each_read_after(0)  # every reader is under way
         started = time.monotonic()
         status, job = get_json(admin + "/reindex", "POST", headers=headers)
         assert status == 202, job
@@ -280,46 +307,64 @@ def test_live_server_readers_see_no_error_nor_empty_answer_during_a_reindex(live
         # A write during the build, through whichever worker: replayed after the switch.
         status, body = get_json(admin + "/businesses", "POST", NEW, headers)
         assert status == 201, body
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240  # a cap for a hung job, not an expected time
         while time.monotonic() < deadline:
             status, job = get_json(f"{admin}/jobs/{job['id']}", headers=headers)
             if job["state"] != "running":
                 break
             time.sleep(0.1)
         finished = time.monotonic()
-        time.sleep(0.3)
+        readers.wait_until_each_read_after(finished)  # and every reader read after the switch
     assert job["state"] == "done", job
-    during = readers.between(started, finished)
+    during = readers.overlapping(started, finished)
     print(f"\nreindex of {job['done']} businesses: {finished - started:.1f} s; "
-          f"{during} reads during it, {len(readers.reads)} in all, "
+          f"reads overlapping it per reader thread {during}, {len(readers.reads)} in all, "
           f"{len(readers.errors)} errors")
     assert readers.errors == []
-    assert during >= 4  # every reader thread read while the build ran (counts vary with load)
+    assert all(during.values()), during  # every reader thread read while the build ran
     for _ in range(10):  # every worker, whichever answers, has the replayed write
         status, body = get_json(f"{base}/api/v1/businesses?q=cilok")
         assert [item["slug"] for item in body["items"]] == ["cilok-gajayana"]
 
 
+def answered_by(tmp_path, marker: str) -> list[str]:
+    """The worker pids (as gunicorn logs them, `<pid>`) that answered requests with `marker`."""
+    log = (tmp_path / "access.log").read_text().splitlines()
+    return [line.split()[0] for line in log if marker in line]
+
+
+def search_until_every_worker_answered(base, tmp_path, workers, q, check, timeout=30):
+    """Search `q` until each of `workers` has answered it; `check` judges every answer."""
+    deadline = time.monotonic() + timeout
+    while set(answered_by(tmp_path, f"q={q}")) < workers:
+        assert time.monotonic() < deadline, f"not every worker answered q={q}"
+        status, body = get_json(f"{base}/api/v1/businesses?q={q}")
+        assert status == 200
+        check(body)
+
+
 def test_live_server_a_write_through_one_worker_is_found_by_every_other(live_server, tmp_path):
-    base, headers = live_server
-    for _ in range(12):  # every worker opens and caches its searcher
-        assert get_json(f"{base}/api/v1/businesses?q=keripik")[0] == 200
+    base, headers, process = live_server
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    workers = {f"<{pid}>" for pid in children}
+    assert len(workers) == 3
+    # Every worker opens and caches its searcher before the write.
+    search_until_every_worker_answered(base, tmp_path, workers, "keripik",
+                                       lambda body: body["total"] > 0)
     status, body = get_json(base + URL_PREFIX + "/businesses", "POST", NEW, headers)
     written = time.monotonic()
     assert status == 201, body
     delays = []
-    for _ in range(30):
-        status, body = get_json(f"{base}/api/v1/businesses?q=cilok")
+
+    def finds_cilok(body):
         assert [item["slug"] for item in body["items"]] == ["cilok-gajayana"]
         delays.append(time.monotonic() - written)
+    search_until_every_worker_answered(base, tmp_path, workers, "cilok", finds_cilok)
     status, body = get_json(base + URL_PREFIX + "/businesses/cilok-gajayana", "DELETE",
                             headers=headers)
     assert status == 200
-    for _ in range(30):
-        assert get_json(f"{base}/api/v1/businesses?q=cilok")[1]["total"] == 0
-    log = (tmp_path / "access.log").read_text().splitlines()
-    writer = {line.split()[0] for line in log if '"POST /api/v1/admin/businesses' in line}
-    readers = [line.split()[0] for line in log if "q=cilok" in line]
-    assert set(readers) - writer, "no search was answered by another worker; run again"
-    print(f"\nwrite through worker {writer.pop()} found at once by workers "
-          f"{sorted(set(readers))}: first search {delays[0] * 1000:.0f} ms after the write")
+    search_until_every_worker_answered(base, tmp_path, workers, "cilok&page=1",
+                                       lambda body: body["total"] == 0)
+    (writer,) = answered_by(tmp_path, '"POST /api/v1/admin/businesses')  # logged by now
+    print(f"\nwrite through worker {writer} found at once by every worker "
+          f"{sorted(workers)}: first search {delays[0] * 1000:.0f} ms after the write")

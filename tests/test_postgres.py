@@ -1,12 +1,17 @@
 """The core on a real PostgreSQL server, started by the tests (not a mock, not SQLite)."""
 
+import contextlib
+import time
 from pathlib import Path
 
+import psycopg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
 
-from directory import create_app, services
-from directory.models import db
+from directory import auth, create_app, services
+from directory.audit import AuditEntry
+from directory.models import Business, Feature, db
 from tests.postgres import postgres_server
 
 SAMPLE = Path(__file__).parents[1] / "directory" / "data" / "sample" / "features.csv"
@@ -14,19 +19,46 @@ DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
-def pg_app(tmp_path_factory):
+def pg_server():
     with postgres_server() as url:
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
-                          "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("pg-index"))})
-        runner = app.test_cli_runner()
-        assert runner.invoke(args=["init-db"]).exit_code == 0
-        result = runner.invoke(args=["import", str(DATA / "businesses.csv")])
-        assert result.exit_code == 0, result.output
+        yield url
+
+
+@contextlib.contextmanager
+def app_on(url: str, folder: Path):
+    """An app on the database at `url`, initialised and holding tests/data/businesses.csv."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url,
+                      "SEARCH_INDEX_DIR": str(folder / "index"),
+                      "RATELIMIT_STORAGE_URI": f"sqlite:///{folder / 'ratelimit.sqlite3'}"})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    result = runner.invoke(args=["import", str(DATA / "businesses.csv")])
+    assert result.exit_code == 0, result.output
+    try:
         yield app
+    finally:
         app.extensions["search"].close()
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def pg_app(pg_server, tmp_path_factory):
+    with app_on(pg_server, tmp_path_factory.mktemp("pg")) as app:
+        yield app
+
+
+@pytest.fixture
+def staff_app(pg_server, tmp_path):
+    """An app on a database of its own on the same server: its writes touch no other test."""
+    name = "staff_" + tmp_path.name.replace("-", "_").lower()
+    url = make_url(pg_server)
+    with psycopg.connect(host=url.host, port=url.port, user=url.username, dbname="postgres",
+                         autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    with app_on(url.set(database=name).render_as_string(), tmp_path) as app:
+        yield app
 
 
 def test_it_really_is_postgresql(pg_app):
@@ -83,6 +115,80 @@ def test_stats_and_exports_on_postgresql(pg_app):
     assert len(lines) == 1 + 12  # header + every appearance
     ndjson = client.get("/api/v1/export/businesses.ndjson?district=klojen").get_data(as_text=True)
     assert len(ndjson.strip().splitlines()) == 2
+
+
+def test_staff_writes_on_postgresql_reach_the_database_the_index_and_the_audit(staff_app):
+    with staff_app.app_context():
+        token = auth.create_token("ani")
+    client = staff_app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    admin = "/api/v1/admin"
+
+    def found(q):
+        return [i["slug"] for i in client.get("/api/v1/businesses", query_string={"q": q}).json[
+            "items"]]
+
+    created = client.post(f"{admin}/businesses", headers=headers, json={
+        "name": "Cilok Gajayana", "category": "kuliner", "kelurahan": "Sumbersari",
+        "products": ["cilok", "cilok bakar"], "whatsapp": "0812-1111-2222"})
+    assert created.status_code == 201, created.json
+    assert found("cilok") == ["cilok-gajayana"]
+    again = client.post(f"{admin}/businesses", headers=headers,
+                        json={"name": "Cilok Gajayana", "category": "kuliner",
+                              "kelurahan": "Sumbersari"})
+    assert again.status_code == 409  # PostgreSQL's unique slug, in the error shape
+    changed = client.patch(f"{admin}/businesses/cilok-gajayana", headers=headers,
+                           json={"products": ["cilok kuah"], "description": "Cilok kuah pedas."})
+    assert changed.status_code == 200, changed.json
+    assert found("kuah") == ["cilok-gajayana"] and found("bakar") == []
+    feature = client.post(f"{admin}/businesses/cilok-gajayana/features", headers=headers,
+                          json={"rubric": "umkm-of-the-week", "featured_on": "2025-06-06"})
+    assert feature.status_code == 201, feature.json
+    assert client.post(f"{admin}/businesses/cilok-gajayana/features", headers=headers, json={
+        "rubric": "umkm-of-the-week", "featured_on": "2025-06-06"}).status_code == 409
+    assert client.get("/api/v1/businesses?year=2025").json["total"] == 1
+    assert client.delete(f"{admin}/businesses/cilok-gajayana", headers=headers).status_code \
+        == 200
+    assert found("cilok") == []
+    assert client.post(f"{admin}/businesses/cilok-gajayana/restore",
+                       headers=headers).status_code == 200
+    assert found("cilok") == ["cilok-gajayana"]
+    with staff_app.app_context():
+        business = db.session.scalars(select(Business).where(
+            Business.slug == "cilok-gajayana")).one()
+        assert (business.products, business.deleted_at) == (["cilok kuah"], None)
+        assert db.session.scalar(select(db.func.count(Feature.id)).where(
+            Feature.business_id == business.id)) == 1
+        actions = db.session.scalars(select(AuditEntry.action).where(
+            AuditEntry.actor == "ani").order_by(AuditEntry.id)).all()
+    assert actions == ["business.create", "business.update", "feature.create",
+                       "business.delete", "business.restore"]  # the refused ones left none
+
+
+def test_reindex_job_on_postgresql_rebuilds_from_the_database(staff_app):
+    with staff_app.app_context():
+        token = auth.create_token("ani")
+        db.session.execute(text("UPDATE business SET description = 'Kue lumpur istimewa.' "
+                                "WHERE slug = 'jamu-mbok-sarti'"))  # behind the index's back
+        db.session.commit()
+    client = staff_app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/businesses?q=lumpur").json["total"] == 0
+    index = staff_app.extensions["search"]
+    before = index.release_id()
+    started = client.post("/api/v1/admin/reindex", headers=headers)
+    assert started.status_code == 202, started.json
+    deadline = time.monotonic() + 60
+    while (job := client.get(started.headers["Location"], headers=headers).json)["state"] \
+            == "running":
+        assert time.monotonic() < deadline, job
+        time.sleep(0.05)
+    assert (job["state"], job["done"], job["error"]) == ("done", 11, None)
+    assert index.release_id() != before
+    found = client.get("/api/v1/businesses?q=lumpur").json["items"]
+    assert [i["slug"] for i in found] == ["jamu-mbok-sarti"]
+    with staff_app.app_context():
+        assert services.reindex() == 11  # the CLI's path, on the same database
 
 
 def test_buying_details_photos_filters_and_counts_on_postgresql(pg_app, tmp_path):

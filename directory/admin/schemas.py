@@ -77,7 +77,7 @@ class OrderLinks(fields.List):
 
     def __init__(self, **kwargs):
         super().__init__(fields.String(), allow_none=True,
-                         validate=validate.Length(max=commerce.MAX_ORDER_LINKS), **kwargs)
+                         validate=_LengthUnlessNone(max=commerce.MAX_ORDER_LINKS), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         urls = value.split(";") if isinstance(value, str) else value
@@ -126,9 +126,11 @@ class StaffBusinessSchema(StaffSchema):
     category = fields.String(attribute="category_slug", required=True,
                              validate=validate.OneOf(_slugs("categories")))
     district = fields.Function(lambda b: b.kecamatan.slug, deserialize=str,
-                               metadata={"description": "Kecamatan; derived from kelurahan"})
+                               metadata={"type": "string",
+                                        "description": "Kecamatan; derived from kelurahan"})
     kelurahan = fields.Function(lambda b: b.kelurahan_slug, deserialize=str, required=True,
-                                metadata={"description": "Kelurahan, any usual spelling"})
+                                metadata={"type": "string",
+                                          "description": "Kelurahan, any usual spelling"})
     address = OptionalText(300)
     products = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
                            validate=validate.Length(max=50))
@@ -159,8 +161,8 @@ class StaffBusinessSchema(StaffSchema):
     price_range = Normalised(commerce.price_range, metadata={
         "description": "Rupiah, one price or a range: 'Rp10.000 - Rp35.000', '15rb-40rb'; "
                        "answered as 'Rp10.000–Rp35.000'"})
-    price_min = fields.Integer(dump_only=True)
-    price_max = fields.Integer(dump_only=True)
+    price_min = fields.Integer(dump_only=True, allow_none=True)  # null: no price given
+    price_max = fields.Integer(dump_only=True, allow_none=True)
     order_links = OrderLinks(metadata={
         "description": "https links on GoFood, GrabFood, ShopeeFood, Shopee, Tokopedia, "
                        "TikTok Shop, Lazada or Blibli"})
@@ -171,7 +173,7 @@ class StaffBusinessSchema(StaffSchema):
     pirt = Normalised(commerce.pirt, metadata={"description": "P-IRT number, 12 to 16 digits"})
     created_at = Timestamp(dump_only=True)
     updated_at = Timestamp(dump_only=True)
-    deleted_at = Timestamp(dump_only=True)
+    deleted_at = Timestamp(dump_only=True, allow_none=True)  # null while live
     features = fields.List(fields.Nested(StaffFeatureSchema), dump_only=True)
     photos = fields.List(fields.Nested("StaffPhotoSchema"), dump_only=True)
 

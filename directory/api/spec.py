@@ -1,7 +1,8 @@
 """What the OpenAPI document says beyond the views: the error shape, limits, security.
 
-Every operation refers to the one error body for its 4xx/5xx answers; public reads also
-document 304 and 429, and every /api/v1/admin operation needs the staff's bearer token.
+Every operation refers to the one error body for its 4xx/5xx answers and names each status
+it can answer (400, 413 and 503 anywhere; 304, 412 and 429 on public reads; 401 and 409 on
+the staff's operations), and every /api/v1/admin operation needs the staff's bearer token.
 """
 
 from apispec import BasePlugin
@@ -37,6 +38,32 @@ RATE_LIMITED = {
 }
 
 
+SERVICE_UNAVAILABLE = {
+    "description": "The search index is being built or busy; try again after Retry-After seconds",
+    "headers": {"Retry-After": {"description": "Seconds to wait",
+                                "schema": {"type": "integer"}}},
+    "content": {"application/json": {"schema": ErrorSchema}},
+}
+# Answers before routing (directory/errors.py), so any operation can give them.
+BAD_REQUEST = {
+    "description": "A NUL character in the path or query, or a JSON body that cannot be read",
+    "content": {"application/json": {"schema": ERROR_REF}},
+}
+PAYLOAD_TOO_LARGE = {
+    "description": "The request body is larger than the server accepts",
+    "content": {"application/json": {"schema": ERROR_REF}},
+}
+PRECONDITION_FAILED = {
+    "description": "If-Match names no current version of this resource",
+    "content": {"application/json": {"schema": ERROR_REF}},
+}
+CONFLICT = {
+    "description": "The change conflicts with what is stored (a slug or appearance that "
+                   "exists, a business already deleted or restored)",
+    "content": {"application/json": {"schema": ERROR_REF}},
+}
+
+
 class ErrorResponsesPlugin(BasePlugin):
     """Add the answers every operation can give, whatever its view declares."""
 
@@ -46,13 +73,19 @@ class ErrorResponsesPlugin(BasePlugin):
             if path == ADMIN_PREFIX or path.startswith(ADMIN_PREFIX + "/"):
                 operation.setdefault("security", [{BEARER: []}])
                 responses.setdefault(401, "UNAUTHORIZED")
+                if method != "get":
+                    responses.setdefault(409, CONFLICT)
             elif is_public_path(path):
                 responses.setdefault(429, "RATE_LIMITED")
                 if method in ("get", "head"):
                     responses.setdefault(304, "NOT_MODIFIED")
+                    responses.setdefault(412, PRECONDITION_FAILED)
             if "{" in path:
                 responses.setdefault(404, "NOT_FOUND")
+            responses.setdefault(400, BAD_REQUEST)
+            responses.setdefault(413, PAYLOAD_TOO_LARGE)
             responses.setdefault(500, "INTERNAL_SERVER_ERROR")
+            responses.setdefault(503, "SERVICE_UNAVAILABLE")
             responses.setdefault("default", "DEFAULT_ERROR")
             for code, response in responses.items():
                 # An error a view declared with a description only still has the one body.
@@ -64,5 +97,6 @@ class ErrorResponsesPlugin(BasePlugin):
 def document(api) -> None:
     """Register the components the plugin refers to."""
     api.spec.components.response("RATE_LIMITED", RATE_LIMITED)
+    api.spec.components.response("SERVICE_UNAVAILABLE", SERVICE_UNAVAILABLE)
     # The bearer scheme itself is declared by directory.admin, beside the routes it guards.
     api.spec.options.setdefault("servers", [{"url": "/"}])

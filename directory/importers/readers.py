@@ -14,6 +14,10 @@ from charset_normalizer import from_bytes
 
 from .messages import Message, Note
 
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection): the
+# spreadsheet export (directory.exports) puts a ' before it, which unguard() drops again.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 COLUMNS = (
     "featured_on", "rubric", "slug", "name", "owner", "category", "district", "kelurahan",
     "address", "products", "description", "instagram", "whatsapp", "website", "post_url",
@@ -85,6 +89,14 @@ def read_file(data: bytes, filename: str) -> tuple[list[RawRow], list[Note]]:
     return rows, warnings
 
 
+def unguard(cell: str) -> str:
+    """Drop the `'` a spreadsheet export puts before a formula start, so it imports back.
+
+    "'+6281234567890" -> "+6281234567890"; "''=1" -> "'=1"; "'Ngalam" stays.
+    """
+    return cell[1:] if cell[:1] == "'" and cell.lstrip("'")[:1] in FORMULA_START else cell
+
+
 def decode(data: bytes, filename: str = "file") -> tuple[str, str | None]:
     """Return the text of `data` and, when it was not UTF-8, the encoding it was read in.
 
@@ -148,7 +160,7 @@ def read_csv(text: str) -> tuple[list[RawRow], list[str]]:
                 break
             if not any(cell.strip() for cell in cells):
                 continue  # spreadsheets append empty rows of delimiters
-            values = {c: v.strip() for c, v in zip(columns, cells, strict=False)
+            values = {c: unguard(v.strip()) for c, v in zip(columns, cells, strict=False)
                       if c in COLUMNS and v.strip()}
             if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
                 values["__extra__"] = Message("extra_cells",

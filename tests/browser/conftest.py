@@ -13,6 +13,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
@@ -240,3 +241,16 @@ def page(browser, live_server, requests_seen):
 def screenshots():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+# axe-core rules accepted on purpose, each with why; every other violation fails, whatever
+# its impact (minor and moderate too).
+ACCEPTED_AXE_RULES: dict[str, str] = {}
+
+
+def assert_no_axe_violations(page) -> None:
+    """Scan the page as it is now with axe-core; fail on any violation not accepted above."""
+    results = Axe().run(page)
+    found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+             for v in results.response["violations"] if v["id"] not in ACCEPTED_AXE_RULES]
+    assert found == [], found

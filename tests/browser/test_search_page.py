@@ -292,7 +292,9 @@ def test_back_from_a_business_returns_to_the_same_place_in_a_long_list(page):
     expect(page.locator("#cards .card")).to_have_count(25)
     target = page.get_by_role("link", name="Warung Sambal 3", exact=True)
     target.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)  # the page notes the position after scrolling settles
+    # The page notes the position in its history entry once scrolling settles.
+    page.wait_for_function("() => history.state && history.state.y === window.scrollY"
+                           " && window.scrollY > 0")
     before = page.evaluate("window.scrollY")
     assert before > 2000
     target.click()

@@ -13,6 +13,7 @@ from directory import auth, services
 
 from ..conftest import make_app
 from ..staff_helpers import generate_businesses
+from .conftest import assert_no_axe_violations
 
 SHEET = ("tanggal;rubrik;nama_usaha;kategori;kecamatan;kelurahan;produk\n"
          "06/06/2025;umkm-of-the-week;Pecel Madiun Mbok Sum;kuliner;Klojen;Kauman;pecel\n"
@@ -37,14 +38,19 @@ def client(staff_app):
 
 
 @pytest.fixture
-def server(staff_app):
+def token(staff_app):
     with staff_app.app_context():
-        token = auth.create_token("ani")
+        return auth.create_token("ani")
+
+
+@pytest.fixture
+def live_server(staff_app):
+    """This test's own server: the shared `page` fixture checks requests against it."""
     http = make_server("127.0.0.1", 0, staff_app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{http.server_port}", token
+        yield f"http://127.0.0.1:{http.server_port}"
     finally:
         http.shutdown()
         thread.join(timeout=10)
@@ -52,20 +58,14 @@ def server(staff_app):
 
 
 @pytest.fixture
-def page(browser, server):
-    """A fresh context on the session's Chromium; records errors and failed requests."""
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="id-ID")
-    context.set_default_timeout(20_000)
-    page = context.new_page()
+def page(page):
+    """The shared page (fails on JS errors, CSP violations, requests leaving 127.0.0.1),
+    given time for a reindex and a list of the answers that were errors."""
+    page.set_default_timeout(20_000)
     page.problems = []
-    page.on("pageerror", lambda error: page.problems.append(str(error)))
-    page.on("console", lambda message: message.type == "error"
-            and not message.text.startswith("Failed to load resource")
-            and page.problems.append(message.text))
     page.on("response", lambda response: response.status >= 400
             and page.problems.append(f"{response.status} {response.url}"))
-    yield page
-    context.close()
+    return page
 
 
 def wait_text(page, selector: str, text: str, timeout: float = 20_000) -> None:
@@ -78,9 +78,8 @@ def text_of(page, selector: str) -> str:
 
 
 def test_staff_page_in_chromium_token_appearance_upload_reindex_audit(
-        page, server, client, tmp_path, screenshots):
-    base, token = server
-    page.goto(base + "/staff")
+        page, live_server, token, client, tmp_path, screenshots):
+    page.goto("/staff")
     assert page.locator("#staff-tools").is_hidden()
 
     page.fill("#token-input", "salah")
@@ -164,12 +163,11 @@ def test_staff_page_in_chromium_token_appearance_upload_reindex_audit(
     for action in ("tampilan ditambah", "usaha dibuat", "impor berkas"):
         assert action in audit
     page.screenshot(path=str(screenshots / "staff-page.png"), full_page=True)
-    assert page.problems == [f"401 {base}/api/v1/admin/me"], page.problems  # the wrong token
+    assert page.problems == [f"401 {live_server}/api/v1/admin/me"], page.problems  # wrong token
 
 
-def test_staff_page_speaks_indonesian_about_refusals_dates_and_times(page, server):
-    base, token = server
-    page.goto(base + "/staff")
+def test_staff_page_speaks_indonesian_about_refusals_dates_and_times(page, token):
+    page.goto("/staff")
     page.fill("#token-input", token)
     page.click("#token-form button")
     page.wait_for_selector("#staff-tools:not([hidden])")
@@ -200,12 +198,12 @@ def test_staff_page_speaks_indonesian_about_refusals_dates_and_times(page, serve
     # UTC 'YYYY-MM-DDTHH:MM:SS' shown as Malang's time, e.g. '6 Jun 2025, 18.34'.
     expect(page.locator("#audit-rows td").first).to_have_text(
         re.compile(r"^\d{1,2} \w{3} \d{4},? \d{2}[.:]\d{2}$"))
+    assert_no_axe_violations(page)  # signed in, with a refusal, results and the audit log
 
 
 def test_staff_page_import_report_in_indonesian_with_columns_suggestions_and_businesses(
-        page, server, tmp_path):
-    base, token = server
-    page.goto(base + "/staff")
+        page, token, tmp_path):
+    page.goto("/staff")
     page.fill("#token-input", token)
     page.click("#token-form button")
     page.wait_for_selector("#staff-tools:not([hidden])")

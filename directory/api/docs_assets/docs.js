@@ -52,7 +52,8 @@ function schemaLink(schema) {
   return el("code", {}, typeOf(schema));
 }
 
-function parametersTable(spec, parameters) {
+// Labels name the operation: a region's label must be unique on the page (axe landmark-unique).
+function parametersTable(spec, parameters, operation) {
   if (!parameters.length) return null;
   const rows = parameters.map((raw) => {
     const p = resolve(spec, raw);
@@ -60,10 +61,11 @@ function parametersTable(spec, parameters) {
       el("td", {}, typeOf(p.schema) + (p.schema && p.schema.type === "array" ? " (repeat the parameter)" : "")),
       el("td", {}, p.required ? "yes" : ""), el("td", {}, p.description || ""));
   });
-  return table("Parameters", ["parameter", "in", "type", "required", "meaning"], rows);
+  return table(`Parameters of ${operation}`, ["parameter", "in", "type", "required", "meaning"],
+    rows);
 }
 
-function responsesTable(spec, responses) {
+function responsesTable(spec, responses, operation) {
   const rows = Object.entries(responses).map(([status, raw]) => {
     const response = resolve(spec, raw) || {};
     const content = response.content || {};
@@ -72,7 +74,7 @@ function responsesTable(spec, responses) {
     return el("tr", {}, el("td", {}, status), el("td", {}, response.description || ""),
       el("td", {}, ...types));
   });
-  return table("Responses", ["status", "meaning", "body"], rows);
+  return table(`Responses of ${operation}`, ["status", "meaning", "body"], rows);
 }
 
 function operationBlock(spec, path, method, op, pathParameters) {
@@ -84,8 +86,9 @@ function operationBlock(spec, path, method, op, pathParameters) {
     locked ? el("p", {class: "lock"}, "Needs the staff token: Authorization: Bearer …") : null,
     el("p", {}, op.summary || ""),
     op.description ? el("p", {}, op.description) : null,
-    parametersTable(spec, [...pathParameters, ...(op.parameters || [])]),
-    responsesTable(spec, op.responses || {}),
+    parametersTable(spec, [...pathParameters, ...(op.parameters || [])],
+      `${method.toUpperCase()} ${path}`),
+    responsesTable(spec, op.responses || {}, `${method.toUpperCase()} ${path}`),
     example);
 }
 
