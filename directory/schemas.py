@@ -50,6 +50,13 @@ class PageArgs(Schema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+# "lat,lon" within Earth's ranges, written out so the OpenAPI document states it (pattern).
+_LAT = r"-?(?:90(?:\.0+)?|[0-8]?\d(?:\.\d+)?)"
+_LON = r"-?(?:180(?:\.0+)?|(?:1[0-7]\d|\d{1,2})(?:\.\d+)?)"
+NEAR = validate.Regexp(rf"^{_LAT},{_LON}$",
+                       error="Not 'latitude,longitude' (for example -7.9666,112.6326).")
+
+
 class BusinessSearchArgs(PageArgs):
     """Query string of GET /businesses."""
 
@@ -73,7 +80,7 @@ class BusinessSearchArgs(PageArgs):
     sort = fields.String(load_default=None, validate=validate.OneOf(SORTS),
                          metadata={"description": "relevance (default with q), newest, name, "
                                                   "distance (default with near)"})
-    near = fields.String(load_default=None, validate=validate.Length(max=60), metadata={
+    near = fields.String(load_default=None, validate=[validate.Length(max=60), NEAR], metadata={
         "description": "latitude,longitude (WGS84): sorts by distance and adds distance_m; "
                        "businesses without coordinates come last",
         "example": "-7.9666,112.6326"})
