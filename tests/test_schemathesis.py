@@ -63,12 +63,16 @@ def fuzzer_config(operation: dict, mode: GenerationMode) -> SchemathesisConfig:
     (negative cases still send it). A staff body is also checked against the reference data
     and the calendar (any usual spelling of a kelurahan, a WhatsApp number, a date a year
     ahead at most, a .csv or .json file), which JSON Schema cannot state: there a
-    schema-valid body may get the documented 422, never a 400 or a 500.
+    schema-valid body may get the documented 422, never a 400 or a 500. So may a search
+    whose `radius` or `sort=distance` comes without `near`.
     """
     accepted = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
-    if "requestBody" in operation:
+    # `radius` and `sort=distance` need `near`: a dependency between parameters that JSON
+    # Schema cannot state, answered with the documented 422.
+    depends = any(p.get("name") == "radius" for p in operation.get("parameters", []))
+    if "requestBody" in operation or depends:
         accepted.append("422")
-        if "multipart/form-data" in operation["requestBody"]["content"]:
+        if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
             accepted.append("415")  # an upload's bytes that are no image: the documented 415
     return SchemathesisConfig.from_dict({
         "generation": {"allow-x00": mode != GenerationMode.POSITIVE},
