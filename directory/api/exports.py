@@ -155,6 +155,21 @@ class DictionarySchema(ExportMetaSchema):
 
 
 TEXT = {"type": "string"}
+# RFC 7946's FeatureCollection, as far as the export fills it (a JSON body, not text).
+FEATURE_COLLECTION = {
+    "type": "object", "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": {
+            "type": "object", "required": ["type", "geometry", "properties"],
+            "properties": {
+                "type": {"type": "string", "enum": ["Feature"]},
+                "id": {"type": "string"},
+                "geometry": {"type": "object", "nullable": True},
+                "properties": {"type": "object"},
+            }}},
+    },
+}
 
 
 def _selection(q: str, filters: dict) -> exports.ExportFilter:
@@ -215,7 +230,7 @@ def export_businesses_ndjson(q, **filters):
 
 @blp.route("/export/businesses.geojson")
 @blp.arguments(ExportArgs, location="query", as_kwargs=True)
-@blp.response(200, TEXT, content_type="application/geo+json",
+@blp.response(200, FEATURE_COLLECTION, content_type="application/geo+json",
               description="A GeoJSON FeatureCollection (RFC 7946): one Feature per business, "
                           "its point [longitude, latitude] or a null geometry, the "
                           "BusinessRecord fields as properties")
