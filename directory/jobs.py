@@ -108,19 +108,23 @@ def recent_jobs(limit: int = 20) -> list[ReindexJob]:
 def _run(app, job_id: int, lock) -> None:
     with app.app_context():
         heartbeat = _Heartbeat(app, job_id)
+        outcome: tuple[str, dict] = ("failed", {"error": "interrupted"})
         try:
             progress = _Progress(job_id)
             count = services.reindex(progress=progress, lock=lock)
-            _finish(job_id, "done", done=count)
+            outcome = ("done", {"done": count})
         except IndexDiskFull as error:  # said plainly: staff can act on it
             log.error("reindex job %s failed: %s", job_id, error)
-            _finish(job_id, "failed", error=str(error))
+            outcome = ("failed", {"error": str(error)})
         except Exception as error:  # the job reports it; the thread must not die silently
             log.exception("reindex job %s failed", job_id)
-            _finish(job_id, "failed", error=f"{type(error).__name__}: {error}")
+            outcome = ("failed", {"error": f"{type(error).__name__}: {error}"})
         finally:
             heartbeat.stop()
             lock.release()
+            # Finished only once the next build may start: whoever starts one on seeing
+            # "done" or "failed" never gets a 409 from a lock this job still held.
+            _finish(job_id, outcome[0], **outcome[1])
             db.session.remove()
 
 
