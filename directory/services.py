@@ -345,18 +345,19 @@ def unmet_demand(start, end, limit: int = 100) -> list[dict]:
 
     The words of the listed queries, each searched alone in the live index now: kept when
     it finds no business, or only businesses never featured ("tempe mendoan" found keripik
-    tempe, yet nobody offers mendoan). Staff
-    use the list to choose the next feature; a word fixed since (a new business, a synonym)
-    drops out by itself.
+    tempe, yet nobody offers mendoan). Staff use the list to choose the next feature; a word
+    fixed since (a new business, a synonym) drops out by itself.
     """
     from .search.vocabulary import stopwords
 
     unmet = []
     for item in querylog.searched_words(start, end, stopwords()):
-        page = get_index().search(with_additions(SearchRequest(text=item["word"], per_page=50)))
-        featured = [b for b in businesses_by_ids(page.ids) if b.features]
-        if page.total == 0 or not featured:
-            unmet.append({**item, "offered_by": page.total})
+        # Ids only (no ranking, facets or rows), then one query: is any of them featured?
+        ids = get_index().ids(with_additions(SearchRequest(text=item["word"])))
+        featured = bool(ids) and db.session.scalar(
+            select(Feature.id).where(Feature.business_id.in_(ids)).limit(1)) is not None
+        if not featured:
+            unmet.append({**item, "offered_by": len(ids)})
         if len(unmet) >= limit:
             break
     return unmet

@@ -4,6 +4,7 @@ The browser is started once per session; every test gets a fresh context (no sha
 cookies or cache) whose requests are all recorded.
 """
 
+import contextlib
 import csv
 import os
 import shutil
@@ -201,6 +202,20 @@ def live_server(tmp_path_factory, served_paths):
     server.shutdown()
     thread.join(timeout=10)
     app.extensions["search"].close()
+
+
+@contextlib.contextmanager
+def serving(app):
+    """Serve `app` on a free port of 127.0.0.1 for a module's own `live_server` fixture."""
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{http.server_port}"
+    finally:
+        http.shutdown()
+        thread.join(timeout=10)
+        http.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,14 @@
 """Drafts from the Instagram archive, reviewed and published on the staff page in Chromium."""
 
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from directory import auth, services
 
 from ..test_instagram import archive_zip
+from .conftest import serving
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +28,8 @@ def live_app(tmp_path_factory):
 @pytest.fixture(scope="module")
 def live_server(live_app):
     """This module's own server: the shared `page` fixture checks requests against it."""
-    http = make_server("127.0.0.1", 0, live_app[0], threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=10)
-    http.server_close()
+    with serving(live_app[0]) as base:
+        yield base
 
 
 def test_staff_review_and_publish_drafts_from_the_archive(page, live_app, screenshots):

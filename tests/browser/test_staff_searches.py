@@ -1,15 +1,13 @@
 """The staff page's "Apa yang dicari warga" in real headless Chromium."""
 
 import re
-import threading
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from directory import auth, querylog, services
 
-from .conftest import write_test_data
+from .conftest import serving, write_test_data
 
 
 @pytest.fixture(scope="module")
@@ -42,13 +40,8 @@ def live_app(tmp_path_factory):
 @pytest.fixture(scope="module")
 def live_server(live_app):
     """This module's own server: the shared `page` fixture checks requests against it."""
-    http = make_server("127.0.0.1", 0, live_app[0], threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=10)
-    http.server_close()
+    with serving(live_app[0]) as base:
+        yield base
 
 
 def test_staff_see_what_citizens_searched_and_what_nobody_offers(page, live_app, screenshots):
