@@ -56,6 +56,17 @@ def without_default_answers(spec: dict) -> dict:
 SPEC = without_default_answers(openapi_document())
 
 
+def _cpython_ast_bug(error: BaseException) -> bool:
+    """True when hypothesis tripped CPython 3.11's "AST constructor recursion depth mismatch"
+    (a SystemError inside ast.parse, fixed upstream in later releases): seen in about one
+    full run in three while generating a case, never in the API's answer."""
+    if isinstance(error, SystemError):
+        return "AST constructor recursion depth mismatch" in str(error)
+    inner = [*getattr(error, "exceptions", ()), error.__cause__, error.__context__]
+    return "AST constructor recursion depth mismatch" in str(error) or any(
+        _cpython_ast_bug(e) for e in inner if e is not None and e is not error)
+
+
 def fuzzer_config(operation: dict, mode: GenerationMode) -> SchemathesisConfig:
     """What schemathesis expects beyond the document's own schemas, and why.
 
@@ -141,7 +152,12 @@ def test_api_keeps_its_documented_promises(app, path, method, mode, token):
         case.call_and_validate(checks=ALL_CHECKS)
 
     try:
-        check()
+        try:
+            check()
+        except BaseException as error:
+            if not _cpython_ast_bug(error):
+                raise
+            check()  # once more: the interpreter's fault, not the API's (see _cpython_ast_bug)
     finally:
         CHECKS_RAN.update(ran)
     print(f"{method.upper()} {path} ({mode.value}, {token}) checks that ran: {sorted(ran)}")
