@@ -59,7 +59,8 @@ SPEC = without_default_answers(openapi_document())
 def _cpython_ast_bug(error: BaseException) -> bool:
     """True when hypothesis tripped CPython 3.11's "AST constructor recursion depth mismatch"
     (a SystemError inside ast.parse, fixed upstream in later releases): seen in about one
-    full run in three while generating a case, never in the API's answer."""
+    full runs while generating one case, never in the API's answer. A retry in the same
+    process fails the same way, so the case is reported as xfail, with the reason."""
     if isinstance(error, SystemError):
         return "AST constructor recursion depth mismatch" in str(error)
     inner = [*getattr(error, "exceptions", ()), error.__cause__, error.__context__]
@@ -157,7 +158,8 @@ def test_api_keeps_its_documented_promises(app, path, method, mode, token):
         except BaseException as error:
             if not _cpython_ast_bug(error):
                 raise
-            check()  # once more: the interpreter's fault, not the API's (see _cpython_ast_bug)
+            # The interpreter's fault while generating a case, not the API's: said, not hidden.
+            pytest.xfail("CPython 3.11's AST recursion-depth SystemError in case generation")
     finally:
         CHECKS_RAN.update(ran)
     print(f"{method.upper()} {path} ({mode.value}, {token}) checks that ran: {sorted(ran)}")
