@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-from directory import auth, create_app, services
+from directory import auth, create_app, follow, services
 from directory.audit import AuditEntry
 from directory.models import Business, Feature, db
 from tests.postgres import postgres_server
@@ -210,7 +210,7 @@ def test_buying_details_photos_filters_and_counts_on_postgresql(pg_app, tmp_path
         business.halal, business.price_min, business.price_max = "ID3511000012", 5000, 20000
         assert gallery.add_photo(business, picture.getvalue(), filename="x.jpg") is not None
         db.session.commit()
-        services.index_businesses([business.id])
+        follow.catch_up()
     client = pg_app.test_client()
     totals = client.get("/api/v1/stats").get_json()["totals"]
     assert (totals["with_order_links"], totals["halal_certified"], totals["with_photos"]) == (
