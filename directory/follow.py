@@ -186,7 +186,9 @@ class Applier:
             wake = _Wakeup()
             while not self.stopped.is_set():
                 try:
-                    catch_up(wait=0.0)  # another worker applying does it for all of us
+                    # A missing index is rebuilt by the first search (a reindex job).
+                    if get_index().exists():
+                        catch_up(wait=0.0)  # another worker applying does it for all
                     now = time.monotonic()
                     if now - registered > REGISTER_EVERY:
                         register(get_index().position())
