@@ -18,7 +18,8 @@ def default_config(instance_path: str) -> dict:
         "DATABASE_CONNECT_TIMEOUT": 5,
         "DATABASE_RETRY_AFTER": 5,
         "SEARCH_INDEX_DIR": os.path.join(instance_path, "index"),
-        # Writers wait this long for Whoosh's lock before the API answers 503.
+        # Applying the change log waits this long for Whoosh's write lock (then it is left
+        # to the next search or the follower: the write itself is committed already).
         "SEARCH_WRITE_TIMEOUT": 10.0,
         # Each worker's background applier looks at the change log this often (on
         # PostgreSQL a NOTIFY wakes it at once); 0: only writes and searches catch up.
