@@ -16,6 +16,7 @@ import threading
 import time
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column, selectinload
@@ -114,8 +115,6 @@ def refresh(ids: set[int]) -> None:
 
 
 def current_wait() -> float:
-    from flask import current_app
-
     return float(current_app.config["SEARCH_WRITE_TIMEOUT"])
 
 
@@ -126,8 +125,6 @@ class _Checks:
 
 
 def _checks() -> _Checks:
-    from flask import current_app
-
     return current_app.extensions.setdefault("follow_checks", _Checks())
 
 
