@@ -132,7 +132,7 @@ class Releases:
         os.replace(temporary, self.current_link)
         if previous and os.path.isdir(self.path(previous)):
             _write(self.path(previous), RETIRED, str(time.time()))
-        # Writers check BUILDING after their commit: from here on they write the new release.
+        # Live now: no longer a build a sweep may remove once the build lock is free.
         os.remove(os.path.join(self.path(release), BUILDING))
 
     def abandon(self, release: str) -> None:
