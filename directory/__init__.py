@@ -134,14 +134,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         index_health,
         index_recovery,
         models,
+        pages,
         photo_files,
         querylog,
         ratelimit,
         search,
-        sentrapages,
-        statspage,
         vocabulary_additions,
-        web,
     )
 
     models.init_app(app)
@@ -149,12 +147,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     querylog.init_app(app)
     vocabulary_additions.init_app(app)
     api.init_app(app)
-    admin.init_app(app)  # staff API under /api/v1/admin and the /staff page
-    app.register_blueprint(web.bp)  # the citizen's pages: /, /static/..., /b/<slug>
+    admin.init_app(app)  # staff API under /api/v1/admin
+    pages.init_app(app)  # every HTML page and its files under /assets/
     photo_files.init_app(app)  # /photos/<digest>-<width>.<webp|jpg>
-    statspage.init_app(app)
     feeds.init_app(app)  # canonical and feed links in every page (routes: api.init_app)
-    app.register_blueprint(sentrapages.bp)  # /sentra and /sentra/<slug>
     ratelimit.init_app(app)
     http_cache.init_app(app)
     cors.init_app(app)
