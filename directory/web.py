@@ -15,11 +15,9 @@ from flask import (
 
 from . import hours, services, where_when
 from .errors import handle_http_exception
+from .importers.messages import MONTHS_ID  # Python's one table; frontend/common.js has the JS one
 from .pages import FRONTEND_DIR, secure
 from .schemas import BusinessDetailSchema
-
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
-             "Agustus", "September", "Oktober", "November", "Desember")
 
 bp = Blueprint("web", __name__, template_folder=str(FRONTEND_DIR))
 add_security_headers = secure(bp)

@@ -1,35 +1,16 @@
 // The Statistik page: charts drawn as inline SVG from GET /api/v1/stats, each with its table.
-// Data only ever becomes text nodes; nothing is parsed as HTML.
+// Data only ever becomes text nodes (common.js's builders); nothing is parsed as HTML.
 "use strict";
 
-const SVG = "http://www.w3.org/2000/svg";
+const {h: html, svg, api, BULAN, tanggal} = window.Direktori;
 const COLOURS = ["#0b5d4b", "#c35a00", "#5a4fcf"]; // also .swatch-0..2 in stats.css
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
-const MONTHS_LONG = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-  "September", "Oktober", "November", "Desember"];
 
 const number = (n) => Number(n).toLocaleString("id-ID");
 
-function svg(tag, attrs, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, String(value));
-  if (text !== undefined) node.textContent = String(text);
-  return node;
-}
-
-function html(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, String(value));
-  for (const child of children) {
-    if (child === null || child === undefined) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
+// "2021-05" -> "Mei 2021"; short for an axis: "Agu 2021".
 function monthLabel(month, long) {
   const [year, m] = month.split("-").map(Number);
-  return (long ? MONTHS_LONG : MONTHS)[m - 1] + " " + year;
+  return (long ? BULAN[m - 1] : BULAN[m - 1].slice(0, 3)) + " " + year;
 }
 
 // The top of the axis: four whole, round steps (1, 2, 5, 10, 20, 50, ...) above `value`.
@@ -197,11 +178,6 @@ function reachText(figure) {
   return `setidaknya ${number(figure.sum)} akun (diketahui untuk ${number(figure.posts_with_reach)} dari ${number(figure.posts)} unggahan)`;
 }
 
-function tanggal(iso) {
-  const [year, month, day] = iso.split("-").map(Number);
-  return `${day} ${MONTHS_LONG[month - 1]} ${year}`;
-}
-
 function renderContext(stats) {
   const t = stats.totals, register = stats.city_register;
   const set = (id, ...nodes) => document.getElementById(id).replaceChildren(...nodes);
@@ -263,12 +239,9 @@ function renderLegal(t) {
       href ? link("CSV", href) : "—"])));
 }
 
-fetch("/api/v1/stats", {headers: {Accept: "application/json"}})
-  .then((response) => {
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return response.json();
-  })
+api("/stats")
   .then((stats) => { render(stats); renderLegal(stats.totals); })
   .catch((error) => {
-    document.getElementById("summary").textContent = `Angka tidak dapat dimuat (${error.message}). Coba muat ulang halaman.`;
+    const why = error.status ? `HTTP ${error.status}` : error.message;
+    document.getElementById("summary").textContent = `Angka tidak dapat dimuat (${why}). Coba muat ulang halaman.`;
   });

@@ -54,7 +54,7 @@ def test_a_name_made_of_html_stays_inert_text(page):
     expect(page.get_by_role("heading", level=1)).to_have_text(XSS_NAME)
     expect(page.locator("main")).to_contain_text("</script><script>alert(3)</script>")
     expect(page.locator("main img, main b")).to_have_count(0)
-    assert page.evaluate("document.scripts.length") == 2  # app.js and the JSON-LD
+    assert page.evaluate("document.scripts.length") == 3  # common.js, app.js and the JSON-LD
     assert dialogs == []
 
 
