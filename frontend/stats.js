@@ -149,26 +149,21 @@ function render(stats) {
     stats.by_month.map((m) => [monthLabel(m.month, true),
       ...stats.by_rubric.map((r) => number(m.by_rubric[r.slug] || 0)), number(m.appearances)])));
 
-  const kecamatan = stats.by_kecamatan;
-  document.getElementById("chart-kecamatan").replaceChildren(barsChart("kecamatan",
-    "Usaha per kecamatan", kecamatan.map((k) => ({label: k.name, value: k.businesses})),
-    widthOf("chart-kecamatan")));
-  document.getElementById("table-kecamatan").replaceChildren(table("Usaha per kecamatan",
-    ["Kecamatan", "Usaha", "Penampilan", "Bersertifikat halal", "Ber-NIB", "Unduh"],
-    kecamatan.map((k) => [k.name, number(k.businesses), number(k.appearances),
-      number(k.halal_certified || 0), number(k.with_nib || 0),
-      link("CSV", `/api/v1/export/businesses.csv?district=${encodeURIComponent(k.slug)}&bom=1&delimiter=semicolon`)])));
-
-  const categories = stats.by_category;
-  document.getElementById("chart-category").replaceChildren(barsChart("category",
-    "Usaha per kategori", categories.map((c) => ({label: c.label, value: c.businesses})),
-    widthOf("chart-category")));
-  document.getElementById("table-category").replaceChildren(table("Usaha per kategori",
-    ["Kategori", "Usaha", "Penampilan", "Bersertifikat halal", "Ber-NIB", "Unduh"],
-    categories.map((c) => [c.label, number(c.businesses), number(c.appearances),
-      number(c.halal_certified || 0), number(c.with_nib || 0),
-      link("CSV", `/api/v1/export/businesses.csv?category=${encodeURIComponent(c.slug)}&bom=1&delimiter=semicolon`)])));
+  breakdown("kecamatan", "Kecamatan", stats.by_kecamatan, (k) => k.name, "district");
+  breakdown("category", "Kategori", stats.by_category, (c) => c.label, "category");
   document.querySelectorAll(".table-wrap").forEach(markScrollable);
+}
+
+// Businesses per kecamatan or category: a bar chart, and a table with a CSV of each row.
+function breakdown(id, noun, rows, labelOf, filter) {
+  const title = `Usaha per ${noun.toLowerCase()}`;
+  document.getElementById(`chart-${id}`).replaceChildren(barsChart(id, title,
+    rows.map((row) => ({label: labelOf(row), value: row.businesses})), widthOf(`chart-${id}`)));
+  document.getElementById(`table-${id}`).replaceChildren(table(title,
+    [noun, "Usaha", "Penampilan", "Bersertifikat halal", "Ber-NIB", "Unduh"],
+    rows.map((row) => [labelOf(row), number(row.businesses), number(row.appearances),
+      number(row.halal_certified || 0), number(row.with_nib || 0),
+      link("CSV", `/api/v1/export/businesses.csv?${filter}=${encodeURIComponent(row.slug)}&bom=1&delimiter=semicolon`)])));
 }
 
 // "Reach known for 93 of 156 posts": a sum over some posts is never shown as a total.
