@@ -159,13 +159,13 @@
         b.products.map((p, i) => h('li', null, marked(p, (hl.products || [])[i])))) : null,
       desc ? h('p', { class: 'snippet' }, '… ', marked(desc, hl.description.ranges), ' …') : null,
       wa || ig || route ? h('p', { class: 'actions' },
-        route ? h('a', { class: 'btn route', href: route, target: '_blank', rel: 'noopener' },
-          'Petunjuk arah', h('span', { class: 'sr' }, ' ke ' + b.name)) : null,
-        wa ? h('a', { class: 'btn wa', href: wa, target: '_blank', rel: 'noopener' },
-          'WhatsApp', h('span', { class: 'sr' }, ' ' + b.name)) : null,
-        ig ? h('a', { class: 'btn ig', href: ig, target: '_blank', rel: 'noopener' },
-          'Instagram', h('span', { class: 'sr' }, ' ' + b.name)) : null) : null);
+        route ? out('route', route, 'Petunjuk arah', ' ke ' + b.name) : null,
+        wa ? out('wa', wa, 'WhatsApp', ' ' + b.name) : null,
+        ig ? out('ig', ig, 'Instagram', ' ' + b.name) : null) : null);
   }
+  /* A link away from the directory; a screen reader hears whose it is. */
+  const out = (kind, href, label, whose) => h('a', { class: 'btn ' + kind, href, target: '_blank',
+    rel: 'noopener' }, label, h('span', { class: 'sr' }, whose));
 
   /* ---- maps: Leaflet and map.js load only when a map is shown ---- */
   let mapCode = null;
