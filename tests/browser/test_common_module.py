@@ -6,8 +6,9 @@ from playwright.sync_api import expect
 
 from .conftest import XSS_NAME
 
-# Every page with a script of ours (the API reference has its own) and something it draws.
+# Every page with a script of ours and something it draws.
 PAGES = {
+    "api-docs": ("/api/docs", "#content h2"),
     "search": ("/", "#latest .card"),
     "results": ("/?q=tempe", "#cards .card"),
     "business": ("/b/keripik-tempe-bu-sri", "main h1"),
