@@ -4,8 +4,8 @@ Every write commits its businesses and their change-log entries together (servic
 nothing writes the index inside a transaction. Each index release records the last entry it
 holds; whoever is behind applies the entries after it by re-reading those businesses from the
 database (idempotent: applying twice is harmless). That happens right after a write here,
-before a search when the log moved (checked at most every CHECK_EVERY seconds per process),
-and in a background thread per worker woken by PostgreSQL's NOTIFY (or polling on SQLite).
+before a search when the log moved past the index, and in a background thread per worker
+woken by PostgreSQL's NOTIFY (or polling on SQLite).
 Each index registers its position in `index_registry`, for pruning and check-index.
 """
 
@@ -28,7 +28,6 @@ from .search.documents import business_document
 
 log = logging.getLogger(__name__)
 BATCH = 1000  # entries per index commit: a long backlog advances the position as it goes
-CHECK_EVERY = 0.1  # seconds; a search looks at the log at most this often per process
 SEARCH_WAIT = 1.0  # seconds a search waits for another process applying the log
 WRITE_WAIT = 2.0  # seconds a writer waits to apply its own change (then the applier does)
 REGISTER_EVERY = 60.0  # seconds between the background applier's "still here"
@@ -118,25 +117,13 @@ def current_wait() -> float:
     return float(current_app.config["SEARCH_WRITE_TIMEOUT"])
 
 
-class _Checks:
-    """When this process (this app) looks at the log again before a search."""
-
-    next_at = 0.0
-
-
-def _checks() -> _Checks:
-    return current_app.extensions.setdefault("follow_checks", _Checks())
-
-
 def before_search() -> None:
-    """Catch the index up when the log moved past it (looked at every CHECK_EVERY seconds).
+    """Catch the index up when the log moved past it: one indexed look-up when it did not.
 
-    A busy index answers from what it holds: the process holding it is applying the log.
+    Every search looks (no throttle): a search answered from a lagging index would be
+    cached by the API's answer cache under the log's newer id. A busy index answers from
+    what it holds: the process holding it is applying the log.
     """
-    checks = _checks()
-    now = time.monotonic()
-    if now < checks.next_at:
-        return
     try:
         if get_index().position() < changelog.latest_cursor():
             catch_up(SEARCH_WAIT)
@@ -144,13 +131,10 @@ def before_search() -> None:
         if isinstance(error, IndexUnavailable):
             raise
         log.warning("search answered from an index still applying the log: %s", error)
-        return
-    checks.next_at = now + CHECK_EVERY
 
 
 def after_write() -> None:
     """Apply what the write just committed; never fails the write (the log holds it)."""
-    _checks().next_at = 0.0  # the next search here looks again, whatever happens now
     try:
         catch_up(WRITE_WAIT)
     except IndexUnavailable as error:
