@@ -33,7 +33,7 @@ def list_businesses(q, page, per_page, sort, near, radius, open_now, status, **f
         radius=radius,
     )
     result, businesses = services.search_businesses(request, log=True)
-    return {
+    body = {
         "items": businesses,
         "total": result.total,
         "page": page,
@@ -41,7 +41,12 @@ def list_businesses(q, page, per_page, sort, near, radius, open_now, status, **f
         "facets": result.facets,
         "links": page_links(page, per_page, result.total, BusinessSearchArgs),
         "suggestion": result.suggestion,
+        "partial": result.partial,
     }
+    if result.partial:
+        # Ranked only in part (time limit): no cache may keep it; asking again may rank it.
+        return body, 200, {"Cache-Control": "no-store"}
+    return body
 
 
 @blp.route("/businesses/<slug>")
