@@ -53,5 +53,5 @@ bench-latency: install
 # ruff, then known vulnerabilities in the installed dependencies (scripts/audit.py says
 # what it could not audit; AUDIT_STRICT=1 makes that an error too).
 lint: install
-	$(BIN)/ruff check directory tests bench scripts wsgi.py
+	$(BIN)/ruff check directory tests bench scripts wsgi.py setup.py
 	$(BIN)/python scripts/audit.py

@@ -10,7 +10,8 @@ from flask import Flask
 
 
 def default_config(instance_path: str) -> dict:
-    """Return the defaults; every key can be overridden by DIRECTORY_<KEY> in the environment."""
+    """Return the defaults; instance/config.py and then DIRECTORY_<KEY> in the environment
+    override any key."""
     return {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "directory.sqlite3"),
         # Seconds to wait for PostgreSQL to accept a connection before answering 503, and
@@ -110,11 +111,15 @@ def public_base_url(value: str) -> str:
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the application: defaults, then the environment, then `test_config`."""
+    """Build the application: defaults, then instance/config.py, then the environment, then
+    `test_config` (which, as in Flask's tutorial, stands in for the instance's file)."""
     # Each machine (or each server in the tests) may keep its instance folder elsewhere.
     app = Flask(__name__, instance_relative_config=True,
                 instance_path=os.environ.get("DIRECTORY_INSTANCE_PATH") or None)
     app.config.from_mapping(default_config(app.instance_path))
+    if test_config is None:
+        # This machine's settings, kept out of git with the rest of the instance folder.
+        app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("DIRECTORY")
     if test_config:
         app.config.update(test_config)
@@ -134,14 +139,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         index_health,
         index_recovery,
         models,
+        pages,
         photo_files,
         querylog,
         ratelimit,
         search,
-        sentrapages,
-        statspage,
         vocabulary_additions,
-        web,
     )
 
     models.init_app(app)
@@ -149,12 +152,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     querylog.init_app(app)
     vocabulary_additions.init_app(app)
     api.init_app(app)
-    admin.init_app(app)  # staff API under /api/v1/admin and the /staff page
-    app.register_blueprint(web.bp)  # the citizen's pages: /, /static/..., /b/<slug>
+    admin.init_app(app)  # staff API under /api/v1/admin
+    pages.init_app(app)  # every HTML page and its files under /assets/
     photo_files.init_app(app)  # /photos/<digest>-<width>.<webp|jpg>
-    statspage.init_app(app)
     feeds.init_app(app)  # canonical and feed links in every page (routes: api.init_app)
-    app.register_blueprint(sentrapages.bp)  # /sentra and /sentra/<slug>
     ratelimit.init_app(app)
     http_cache.init_app(app)
     cors.init_app(app)

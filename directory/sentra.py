@@ -77,3 +77,18 @@ def sentra_name(slug: str | None) -> str | None:
 
 def subsector_name(slug: str | None) -> str | None:
     return subsector_by_slug()[slug]["name"] if slug in subsector_by_slug() else None
+
+
+def about(sentra: dict) -> str:
+    """One Indonesian paragraph on a sentra, from its reference data."""
+    products = ", ".join(sentra["products"])
+    if sentra["named_by_city_2024"]:
+        text = (f"{sentra['name']} adalah salah satu dari tujuh sentra produksi yang disebut "
+                f"Pemerintah Kota Malang pada Agustus 2024, dikenal dengan {products}.")
+    else:
+        text = f"{sentra['name']} adalah kampung tematik yang juga dicari orang: {products}."
+    if sentra["kelurahan"]:
+        return (f"{text} Letaknya di Kelurahan {sentra['kelurahan']}, "
+                f"Kecamatan {sentra['kecamatan']}.")
+    return (f"{text} Letaknya di Kecamatan {sentra['kecamatan']} (sumber kami tidak menyebut "
+            "kelurahannya).")

@@ -300,8 +300,7 @@ def rubrics() -> list[dict]:
 
 def sentra() -> list[dict]:
     """Return every sentra with its Indonesian text and number of live businesses."""
-    from .sentra import all_sentra
-    from .sentrapages import about
+    from .sentra import about, all_sentra
 
     counts = _count_by(Business.sentra_slug)
     codes = {k.name: k.code for k in db.session.scalars(select(Kecamatan))}

@@ -33,6 +33,8 @@ def pytest_configure(config):
     os.environ["DIRECTORY_RATELIMIT_STORAGE_URI"] = f"sqlite:///{folder / 'ratelimit.sqlite3'}"
     os.environ["DIRECTORY_DRAFT_PHOTO_DIR"] = str(folder / "drafts")
     os.environ["DIRECTORY_PHOTO_DIR"] = str(folder / "photos")
+    # Nor does any app read the checkout's instance/config.py (a developer's settings).
+    os.environ["DIRECTORY_INSTANCE_PATH"] = str(folder / "instance")
 
 
 def pytest_unconfigure(config):

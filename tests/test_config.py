@@ -40,3 +40,58 @@ def test_test_config_overrides_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("DIRECTORY_SEARCH_INDEX_DIR", str(tmp_path / "env-index"))
     app = create_app({"SEARCH_INDEX_DIR": str(tmp_path / "given")})
     assert app.config["SEARCH_INDEX_DIR"] == str(tmp_path / "given")
+
+
+def test_the_suite_never_reads_the_checkouts_instance_folder():
+    from tests.conftest import CHECKOUT_INSTANCE
+
+    assert not create_app().instance_path.startswith(str(CHECKOUT_INSTANCE))
+
+
+@pytest.fixture
+def instance_config(no_environment, monkeypatch, tmp_path):
+    """A temporary instance folder holding a config.py; returns a function writing it."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    monkeypatch.setenv("DIRECTORY_INSTANCE_PATH", str(instance))
+
+    def write(text: str):
+        (instance / "config.py").write_text(text, encoding="utf-8")
+        return instance
+
+    return write
+
+
+def test_instance_config_py_overrides_the_defaults(instance_config, tmp_path):
+    instance_config(f'SEARCH_TIME_LIMIT = 0.5\nPUBLIC_BASE_URL = "https://umkm.example.id/"\n'
+                    f'SEARCH_INDEX_DIR = {str(tmp_path / "file-index")!r}\n')
+    app = create_app()
+    assert app.config["SEARCH_TIME_LIMIT"] == 0.5
+    assert app.config["PUBLIC_BASE_URL"] == "https://umkm.example.id"  # checked as ever
+    assert app.config["SEARCH_INDEX_DIR"] == str(tmp_path / "file-index")
+    assert app.config["SEARCH_WRITE_TIMEOUT"] == 10.0  # what the file leaves: the default
+
+
+def test_the_environment_overrides_instance_config_py(instance_config, monkeypatch):
+    instance_config("SEARCH_TIME_LIMIT = 0.5\nQUERY_LOG_DAYS = 30\n")
+    monkeypatch.setenv("DIRECTORY_SEARCH_TIME_LIMIT", "0.25")
+    app = create_app()
+    assert app.config["SEARCH_TIME_LIMIT"] == 0.25
+    assert app.config["QUERY_LOG_DAYS"] == 30
+
+
+def test_test_config_stands_in_for_instance_config_py(instance_config, tmp_path):
+    instance_config("SEARCH_TIME_LIMIT = 0.5\n")
+    app = create_app({"SEARCH_INDEX_DIR": str(tmp_path / "given")})
+    assert app.config["SEARCH_TIME_LIMIT"] == 0.8
+
+
+def test_no_instance_config_py_is_no_error(instance_config):
+    app = create_app()
+    assert app.config["SEARCH_TIME_LIMIT"] == 0.8
+
+
+def test_a_broken_instance_config_py_stops_the_start_with_its_error(instance_config):
+    instance_config("SEARCH_TIME_LIMIT = \n")
+    with pytest.raises(SyntaxError):
+        create_app()

@@ -113,8 +113,9 @@ def test_docs_page_is_served_by_the_app_without_other_origins(client):
     assert "<script>" not in html  # no inline script
     policy = page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
-    for asset in ("docs.js", "docs.css"):
-        with client.get(f"/api/docs/{asset}") as response:
+    for asset in ("api-docs.js", "api-docs.css"):
+        assert f'"/assets/{asset}?v=' in html
+        with client.get(f"/assets/{asset}") as response:
             assert response.status_code == 200
             assert "https://" not in response.get_data(as_text=True)
     assert client.get("/api/docs/secrets.py").status_code == 404

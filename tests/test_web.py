@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 import pytest
 
 from directory import services
-from directory.web import FRONTEND_DIR, format_date_id, format_phone
+from directory.pages import FRONTEND_DIR
+from directory.pages.assets import EARLIER_ASSET_URLS
+from directory.pages.filters import format_date_id, format_phone
 
 BUDGET_BYTES = 60 * 1024
 
@@ -190,12 +192,13 @@ def test_pages_have_no_inline_script_style_or_handlers(client, path):
 
 
 def test_frontend_fits_the_60_kb_budget():
-    # The Statistik (stats.*), staff (staff.*, staff-*.js), sentra (sentra*.html) and privacy
-    # pages are pages of their own, not part of the search page: opening the search page never
-    # loads them. The maps' code (map/map.js and vendor/ Leaflet) loads only when a citizen
-    # opens a map, so it is not in this budget either.
+    # The Statistik (stats.*), staff (staff.*, staff-*.js), sentra (sentra*.html), privacy and
+    # API reference (api-docs.*) pages are pages of their own, not part of the search page:
+    # opening the search page never loads them. The maps' code (map/map.js and vendor/
+    # Leaflet) loads only when a citizen opens a map, so it is not in this budget either.
     files = [p for p in FRONTEND_DIR.iterdir() if p.suffix in {".html", ".css", ".js"}
-             and not p.name.startswith(("stats.", "staff.", "staff-", "sentra", "privacy."))]
+             and not p.name.startswith(("stats.", "staff.", "staff-", "sentra", "privacy.",
+                                        "api-docs."))]
     assert {"index.html", "app.js", "style.css"} <= {p.name for p in files}
     assert sum(p.stat().st_size for p in files) <= BUDGET_BYTES
 
@@ -222,8 +225,8 @@ def test_phone_numbers_are_grouped_for_reading():
     assert format_phone(None) == ""
 
 
-@pytest.mark.parametrize("path", ["/statistik", "/statistik/stats.js", "/staff",
-                                  "/staff/staff.js", "/api/docs", "/api/docs/docs.js"])
+@pytest.mark.parametrize("path", ["/statistik", "/assets/stats.js", "/staff",
+                                  "/assets/staff.js", "/api/docs", "/assets/api-docs.js"])
 def test_every_other_page_has_the_same_policy(client, path):
     from directory.pages import CONTENT_SECURITY_POLICY
 
@@ -269,3 +272,39 @@ def test_favicon_ico_answers_with_the_sites_icon_instead_of_a_404(client):
         assert response.status_code == 200
         assert response.mimetype == "image/svg+xml"
         assert b"<svg" in response.get_data()
+
+
+PAGES = ["/", "/b/keripik-tempe-bu-sri", "/sentra", "/statistik", "/staff", "/privasi",
+         "/api/docs"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_comes_from_the_pages_blueprint_and_links_versioned_assets(app, client, path):
+    endpoint, _ = app.url_map.bind("localhost").match(path)
+    assert endpoint.startswith("pages.")
+    with client.get(path) as response:
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+    files = re.findall(r'<script [^>]*src="([^"]+)"|<link rel="(?:stylesheet|icon)" href="([^"]+)"',
+                       html)
+    files = [url for pair in files for url in pair if url.startswith("/")]  # not "data:,"
+    assert files
+    for url in files:
+        assert re.fullmatch(r"/assets/[\w./-]+\?v=\d+", url), url
+        with client.get(url) as asset:
+            assert asset.status_code == 200, url
+            assert asset.headers["Cache-Control"] == "public, max-age=31536000"
+
+
+@pytest.mark.parametrize("old,new", sorted(EARLIER_ASSET_URLS.items()))
+def test_asset_urls_of_before_redirect_to_the_one_assets_route(client, old, new):
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"/assets/{new}"
+    with client.get(response.headers["Location"]) as moved:
+        assert moved.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/staff/secret.txt", "/statistik/app.js", "/api/docs/x.js"])
+def test_only_the_asset_urls_of_before_redirect(client, path):
+    assert client.get(path).status_code == 404

@@ -1,4 +1,4 @@
-"""Token-protected staff endpoints under /api/v1/admin, and the staff page at /staff.
+"""Token-protected staff endpoints under /api/v1/admin (the staff page is in directory.pages).
 
 Each admin blueprint checks the Bearer token in a before_request hook set where it is
 defined, so a route added to one cannot skip it; tests walk the URL map to be sure.
@@ -19,13 +19,13 @@ class IdConverter(IntegerConverter):
 
 
 def init_app(app) -> None:
-    """Register the staff API (after the public API's init_app) and the staff page."""
+    """Register the staff API (after the public API's init_app)."""
     from .. import audit, auth, jobs  # noqa: F401  (their tables)
     from ..api import api
 
     app.url_map.converters["id"] = IdConverter  # before the blueprints' rules are added
     api.register_converter(IdConverter, integerconverter2paramschema)
-    from . import businesses, instagram, operations, page, photos, searches, vocabulary
+    from . import businesses, instagram, operations, photos, searches, vocabulary
 
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer",
@@ -33,5 +33,4 @@ def init_app(app) -> None:
     for blueprint in (businesses.blp, operations.blp, searches.blp, vocabulary.blp,
                       instagram.blp, photos.blp):
         api.register_blueprint(blueprint, url_prefix=URL_PREFIX)
-    app.register_blueprint(page.bp)
     auth.init_app(app)

@@ -2,7 +2,7 @@
 
 from flask_smorest import Api
 
-from . import businesses, changes, docs, exports, features, places, spec, stats, suggest
+from . import businesses, changes, exports, features, places, spec, stats, suggest
 
 
 class DirectoryApi(Api):
@@ -18,7 +18,6 @@ def init_app(app) -> None:
     for blueprint in (businesses.blp, places.blp, features.blp, stats.blp, exports.blp,
                       suggest.blp, changes.blp):
         api.register_blueprint(blueprint, url_prefix="/api/v1")
-    app.register_blueprint(docs.bp)
     # Outside /api/v1 but documented with it: the feeds, sitemap, robots.txt and /data.json.
     from .. import catalogue, feeds
 

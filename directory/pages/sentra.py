@@ -3,33 +3,15 @@
 Rendered on the server like /b/<slug>, so search engines and link previews see them.
 """
 
-from flask import Blueprint, abort, render_template
+from flask import abort, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .models import Business, db
-from .pages import FRONTEND_DIR, secure
-from .reference import kecamatan_lookup, place_key
-from .schemas import BusinessSummarySchema
-from .sentra import all_sentra, sentra_by_slug
-
-bp = Blueprint("sentra_pages", __name__, template_folder=str(FRONTEND_DIR))
-secure(bp)
-
-
-def about(sentra: dict) -> str:
-    """One Indonesian paragraph on a sentra, from its reference data."""
-    products = ", ".join(sentra["products"])
-    if sentra["named_by_city_2024"]:
-        text = (f"{sentra['name']} adalah salah satu dari tujuh sentra produksi yang disebut "
-                f"Pemerintah Kota Malang pada Agustus 2024, dikenal dengan {products}.")
-    else:
-        text = f"{sentra['name']} adalah kampung tematik yang juga dicari orang: {products}."
-    if sentra["kelurahan"]:
-        return (f"{text} Letaknya di Kelurahan {sentra['kelurahan']}, "
-                f"Kecamatan {sentra['kecamatan']}.")
-    return (f"{text} Letaknya di Kecamatan {sentra['kecamatan']} (sumber kami tidak menyebut "
-            "kelurahannya).")
+from ..models import Business, db
+from ..reference import kecamatan_lookup, place_key
+from ..schemas import BusinessSummarySchema
+from ..sentra import about, all_sentra, sentra_by_slug
+from . import bp
 
 
 def business_counts() -> dict[str, int]:
