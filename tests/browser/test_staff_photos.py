@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from directory import auth, services
 
 from ..conftest import make_app
-from .conftest import serving
+from .conftest import assert_no_axe_violations, serving
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -86,6 +86,7 @@ def test_staff_upload_caption_reorder_and_remove_photos_on_the_page(staff_page, 
         page.click("#photo-form button")
         expect(page.locator("#photo-status")).to_contain_text("Foto ditambahkan")
     expect(page.locator("#photo-list img")).to_have_count(2)
+    assert_no_axe_violations(page)  # the photo list with its captions and buttons
     captions = lambda: [p["caption"] for p in  # noqa: E731
                         client.get("/api/v1/businesses/keripik-tempe-bu-sri").json["photos"]]
     assert captions() == ["Tempe dijemur", "Kemasan"]
