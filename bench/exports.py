@@ -84,12 +84,18 @@ def _status(field: str) -> int:
     raise KeyError(field)
 
 
+def all_records(selection: exports.ExportFilter) -> list[dict]:
+    """Every record at once, in memory: what streaming avoids."""
+    return [exports.business_record(row, features)
+            for batch in exports.record_batches(selection) for row, features in batch]
+
+
 def child(how: str, folder: Path) -> None:
     """Run one way in this fresh process; print seconds, bytes and peak RSS growth as JSON."""
     app = _app(folder)
     client = app.test_client()
     with app.app_context():  # warm up: imports, mappers, reference caches
-        exports.businesses_list(exports.ExportFilter(filters={"category": ("jasa",)}))
+        all_records(exports.ExportFilter(filters={"category": ("jasa",)}))
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak (VmHWM) to the current RSS
     before = _status("VmRSS")
     started = time.perf_counter()
@@ -100,7 +106,7 @@ def child(how: str, folder: Path) -> None:
         response.close()
     elif how == "in-memory":
         with app.app_context():
-            records = exports.businesses_list(exports.ExportFilter())
+            records = all_records(exports.ExportFilter())
             size = len(json.dumps(records, ensure_ascii=False).encode())
     seconds = time.perf_counter() - started
     grown = max(0, _status("VmHWM") - before)

@@ -121,14 +121,6 @@ def handle_unexpected(error: Exception):
     return error_response(500, InternalServerError.description)
 
 
-def reject_oversized_body():
-    """Answer 413 before routing or reading, whatever the route accepts."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit and request.content_length and request.content_length > limit:
-        return error_response(413, f"The request body is larger than {limit} bytes.")
-    return None
-
-
 def reject_overlong_url():
     """Answer 414 in the error shape for a URL longer than MAX_URL_LENGTH bytes."""
     limit = current_app.config.get("MAX_URL_LENGTH")
@@ -151,7 +143,6 @@ def reject_nul_characters():
 
 def init_app(app) -> None:
     app.before_request(reject_overlong_url)
-    app.before_request(reject_oversized_body)
     app.before_request(reject_nul_characters)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(ApiError, handle_api_error)

@@ -11,6 +11,7 @@ from flask import Response, current_app, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager
 
+from .admin import URL_PREFIX as ADMIN_PREFIX
 from .api.blueprint import Blueprint
 from .errors import NotFound
 from .models import Business, Feature, Rubric, db
@@ -21,7 +22,7 @@ SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ALL = "semua"  # /feeds/semua.atom: every rubric
 ENTRIES = 50
 WIB = timezone(timedelta(hours=7))  # posts are dated in Malang's time
-CRAWLERS_KEEP_OFF = ("/api/v1/admin", "/staff", "/api/v1/export/")
+CRAWLERS_KEEP_OFF = (ADMIN_PREFIX, "/staff", "/api/v1/export/")
 
 # A flask-smorest blueprint: the feeds, sitemap and robots.txt are in the OpenAPI document.
 bp = Blueprint("discovery", __name__, description="Feeds and files for readers and crawlers")

@@ -6,9 +6,8 @@ Applies to GET/HEAD under /api/ and to the Statistik page; /api/v1/admin answers
 
 from flask import Response, request
 
+from .admin import URL_PREFIX as ADMIN_PREFIX
 from .errors import error_response
-
-ADMIN_PREFIX = "/api/v1/admin"
 
 
 def is_public_path(path: str) -> bool:

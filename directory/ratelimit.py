@@ -101,6 +101,7 @@ def init_app(app) -> None:
     hops = int(app.config.get("PROXY_FIX_X_FOR", 0))
     if hops:  # behind nginx & co. the client's address is in X-Forwarded-For
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops)
+    # The one 413 check: before the limiter's own hook, so an oversized body spends no budget.
     app.before_request(cap_request_body)
     # One Limiter per app: flask-limiter keeps its settings on the instance.
     limiter = Limiter(key_func=get_remote_address, application_limits_exempt_when=_exempt)

@@ -1,15 +1,8 @@
-// Render /api/openapi.json as a readable reference. Text only: nothing is parsed as HTML.
+// Render /api/openapi.json as a readable reference. Text only: nothing is parsed as HTML
+// (common.js's builder).
 "use strict";
 
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
-  for (const child of children) {
-    if (child === null || child === undefined) continue;
-    node.append(typeof child === "string" ? document.createTextNode(child) : child);
-  }
-  return node;
-}
+const {h: el} = window.Direktori;
 
 // A table that scrolls sideways inside its own box on a narrow screen, not the whole page;
 // focusable so a keyboard can scroll it too.

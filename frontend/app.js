@@ -3,7 +3,7 @@
 (() => {
   'use strict';
 
-  const API = '/api/v1';
+  const { h, api, tanggal } = window.Direktori;
   const PER_PAGE = 20;
   const FILTERS = ['category', 'district', 'rubric', 'year', 'price', 'halal', 'qris', 'sentra',
     'subsector'];
@@ -19,22 +19,8 @@
   };
   const FLAGS = { halal: { 1: 'Bersertifikat halal' }, qris: { 1: 'Bisa bayar QRIS' } };
   const KINDS = { name: 'usaha', product: 'produk', category: 'kategori', place: 'wilayah' };
-  const BULAN = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus',
-    'September', 'Oktober', 'November', 'Desember'];
   const SITE = 'Direktori UMKM Kota Malang';
   const $ = (id) => document.getElementById(id);
-
-  /* Build an element; strings among the children become text nodes. */
-  function h(tag, props, ...kids) {
-    const n = document.createElement(tag);
-    for (const [k, v] of Object.entries(props || {})) {
-      if (v == null || v === false) continue;
-      if (k.startsWith('on')) n.addEventListener(k.slice(2), v);
-      else n.setAttribute(k, v === true ? '' : v);
-    }
-    for (const kid of kids.flat()) if (kid != null && kid !== false && kid !== '') n.append(kid);
-    return n;
-  }
 
   /* Text with the [start, end) code-point ranges wrapped in <mark>. */
   function marked(text, ranges) {
@@ -51,37 +37,8 @@
     return out;
   }
 
-  /* Until the API marks matches itself, mark the words that start with a query word. */
-  function guessRanges(text, q) {
-    const words = q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1);
-    const chars = Array.from(text || '');
-    const isWord = (c) => /[\p{L}\p{N}]/u.test(c);
-    const out = [];
-    for (let i = 0, j; words.length && i < chars.length; i = j) {
-      for (j = i; j < chars.length && isWord(chars[j]); j += 1);
-      if (j === i) { j += 1; continue; }
-      const word = chars.slice(i, j).join('').toLowerCase();
-      if (words.some((w) => word.startsWith(w))) out.push([i, j]);
-    }
-    return out;
-  }
-  const highlightsOf = (b, q) => b.highlights || (q ? {
-    name: guessRanges(b.name, q), products: (b.products || []).map((p) => guessRanges(p, q)),
-  } : {});
-
-  const tanggal = (iso) => {
-    if (!iso) return '';
-    const [y, m, d] = iso.slice(0, 10).split('-').map(Number);
-    return `${d} ${BULAN[m - 1]} ${y}`;
-  };
   const webUrl = (u) => (typeof u === 'string' && /^https?:\/\//i.test(u) ? u : null);
   const enc = encodeURIComponent;
-
-  async function api(path, signal) {
-    const r = await fetch(API + path, { signal, headers: { Accept: 'application/json' } });
-    if (!r.ok) throw Object.assign(new Error(`HTTP ${r.status}`), { status: r.status });
-    return r.json();
-  }
 
   /* ---- state in the URL ---- */
   function readState(search) {
@@ -175,8 +132,8 @@
         })));
   }
 
-  function card(b, level, feature, q) {
-    const hl = highlightsOf(b, q);
+  function card(b, level, feature) {
+    const hl = b.highlights || {}; // the API marks what matched the words searched for
     const f = feature || b.latest_feature;
     const c = b.contact || {};
     const wa = webUrl(c.whatsapp_url);
@@ -202,13 +159,13 @@
         b.products.map((p, i) => h('li', null, marked(p, (hl.products || [])[i])))) : null,
       desc ? h('p', { class: 'snippet' }, '… ', marked(desc, hl.description.ranges), ' …') : null,
       wa || ig || route ? h('p', { class: 'actions' },
-        route ? h('a', { class: 'btn route', href: route, target: '_blank', rel: 'noopener' },
-          'Petunjuk arah', h('span', { class: 'sr' }, ' ke ' + b.name)) : null,
-        wa ? h('a', { class: 'btn wa', href: wa, target: '_blank', rel: 'noopener' },
-          'WhatsApp', h('span', { class: 'sr' }, ' ' + b.name)) : null,
-        ig ? h('a', { class: 'btn ig', href: ig, target: '_blank', rel: 'noopener' },
-          'Instagram', h('span', { class: 'sr' }, ' ' + b.name)) : null) : null);
+        route ? out('route', route, 'Petunjuk arah', ' ke ' + b.name) : null,
+        wa ? out('wa', wa, 'WhatsApp', ' ' + b.name) : null,
+        ig ? out('ig', ig, 'Instagram', ' ' + b.name) : null) : null);
   }
+  /* A link away from the directory; a screen reader hears whose it is. */
+  const out = (kind, href, label, whose) => h('a', { class: 'btn ' + kind, href, target: '_blank',
+    rel: 'noopener' }, label, h('span', { class: 'sr' }, whose));
 
   /* ---- maps: Leaflet and map.js load only when a map is shown ---- */
   let mapCode = null;
@@ -301,7 +258,7 @@
       status.textContent = '';
       if (homeDone) { restoreScroll(); return; }
       try {
-        const [ref, feats] = await Promise.all([loadRef(), api('/features?per_page=6', ctrl.signal)]);
+        const [ref, feats] = await Promise.all([loadRef(), api('/features?per_page=6', { signal: ctrl.signal })]);
         if (my !== token) return;
         $('latest').replaceChildren(...feats.items.map((f) => card(f.business, 'h3', f)));
         const way = (href, label, n) => h('li', null,
@@ -329,7 +286,8 @@
         // Reloading ?page=3 shows pages 1-3 again, as "load more" had left them.
         const perPage = Math.min(100, PER_PAGE * s.page);
         const [ref, data] = await Promise.all([loadRef(),
-          api(`/businesses?${toQuery(s, 1, true)}&per_page=${s.view ? 100 : perPage}`, ctrl.signal)]);
+          api(`/businesses?${toQuery(s, 1, true)}&per_page=${s.view ? 100 : perPage}`,
+            { signal: ctrl.signal })]);
         if (my !== token) return;
         render(s, ref, data, focus);
       } catch (e) {
@@ -353,7 +311,7 @@
       viewList.setAttribute('aria-pressed', String(!s.view));
       viewMap.setAttribute('aria-pressed', String(!!s.view));
       cards.hidden = !!s.view;
-      cards.replaceChildren(...(s.view ? [] : data.items.map((b) => card(b, level, null, s.q))));
+      cards.replaceChildren(...(s.view ? [] : data.items.map((b) => card(b, level))));
       loaded = s.view ? 0 : data.items.length;
       total = data.total;
       more.hidden = !!s.view || loaded >= total;
@@ -374,7 +332,7 @@
       try {
         const peta = await mapKit();
         if (my !== token) return;
-        map = peta.results(mapBox, data.items, (b) => card(b, 'h3', null, s.q), pointOf(s.near));
+        map = peta.results(mapBox, data.items, (b) => card(b, 'h3'), pointOf(s.near));
         const missing = data.items.length - map.located;
         note.textContent = [data.total > data.items.length ? `Peta menampilkan ${data.items.length} usaha pertama dari ${data.total}.` : '',
           missing ? `${missing} usaha belum punya titik lokasi.` : ''].filter(Boolean).join(' ');
@@ -490,7 +448,7 @@
       try {
         const data = await api(`/businesses?${toQuery(state, page, true)}&per_page=${PER_PAGE}`);
         if (my !== token) return;
-        const added = data.items.map((b) => card(b, 'h2', null, state.q));
+        const added = data.items.map((b) => card(b, 'h2'));
         cards.append(...added);
         loaded += added.length;
         total = data.total;
@@ -534,7 +492,7 @@
   /* ---- suggestions: the ARIA 1.2 combobox with a listbox popup ---- */
   function suggestions(input, list, pick) {
     // `asked` counts the requests; an answer to an older one (or one the search overtook) is dropped.
-    let items = [], active = -1, timer = 0, ctrl = null, off = false, asked = 0;
+    let items = [], active = -1, timer = 0, ctrl = null, asked = 0;
     const live = h('span', { class: 'sr', role: 'status' });
     list.after(live);
 
@@ -563,28 +521,27 @@
     }
 
     async function fetchFor(q) {
-      if (off) return;
       if (ctrl) ctrl.abort();
       ctrl = new AbortController();
       const mine = ++asked;
+      let data;
       try {
-        const r = await fetch(`${API}/suggest?q=${enc(q)}`, { signal: ctrl.signal });
-        if (mine !== asked) return;
-        if (r.status === 404) { off = true; close(); return; } // not deployed: stay quiet
-        if (!r.ok) { close(); return; }
-        const data = await r.json();
-        if (mine !== asked || input.value.trim() !== q || document.activeElement !== input) return;
-        items = (data.items || []).filter((it) => it && it.text).slice(0, 10);
-        active = -1;
-        paint();
-        live.textContent = items.length ? `${items.length} saran. Pilih dengan panah atas atau bawah.` : '';
-      } catch (e) { /* suggestions are a nicety; the search still works */ }
+        data = await api(`/suggest?q=${enc(q)}`, { signal: ctrl.signal });
+      } catch (e) { // suggestions are a nicety; the search still works
+        if (mine === asked && e.status) close();
+        return;
+      }
+      if (mine !== asked || input.value.trim() !== q || document.activeElement !== input) return;
+      items = (data.items || []).filter((it) => it && it.text).slice(0, 10);
+      active = -1;
+      paint();
+      live.textContent = items.length ? `${items.length} saran. Pilih dengan panah atas atau bawah.` : '';
     }
 
     input.addEventListener('input', () => {
       clearTimeout(timer);
       const q = input.value.trim();
-      if (off || q.length < 2) { close(); return; }
+      if (q.length < 2) { close(); return; }
       timer = setTimeout(() => fetchFor(q), 180);
     });
     input.addEventListener('keydown', (e) => {

@@ -1,9 +1,9 @@
 // Halaman staf: calls /api/v1/admin with the token kept in sessionStorage.
-// Every value from the server is inserted as text (textContent), never as HTML.
+// Every value from the server is inserted as text, never as HTML (common.js's builder).
 "use strict";
 
 (function () {
-  const API = "/api/v1";
+  const { h, api, tanggal, waktuWIB, todayWIB, ApiFailure } = window.Direktori;
   const TOKEN_KEY = "staffToken";
   const ACTIONS = {
     "business.create": "usaha dibuat", "business.update": "usaha diubah",
@@ -23,14 +23,6 @@
     ["skipped", "Baris dilewati"],
   ];
 
-  // The API speaks English; its message follows as detail.
-  const STATUS_TEXT = {
-    401: "Token tidak berlaku.", 404: "Data tidak ditemukan.",
-    409: "Bentrok dengan data yang sudah ada.", 413: "Berkas terlalu besar.",
-    415: "Berkas bukan foto JPEG, PNG, WebP atau HEIC (atau jenisnya tidak sesuai namanya).",
-    422: "Isian belum benar.", 429: "Terlalu banyak permintaan; tunggu sebentar.",
-    503: "Indeks sedang sibuk; coba lagi sebentar lagi.",
-  };
   const LABELS = { category: {}, kelurahan: {}, rubric: {} };  // slug -> name
   const named = (kind, slug) => LABELS[kind][slug] || slug;
 
@@ -40,12 +32,8 @@
   let pendingFile = null;   // the file checked by the dry run, imported on confirm
   let auditPage = 1;
 
-  function el(tag, text, attrs) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, value);
-    return node;
-  }
+  // The section files' signature: el("td", text, { class: "num" }).
+  const el = (tag, text, attrs) => h(tag, attrs, text == null ? null : String(text));
 
   function say(id, text, kind) {
     const node = $(id);
@@ -55,44 +43,15 @@
 
   function token() { return sessionStorage.getItem(TOKEN_KEY) || ""; }
 
-  const tanggal = (iso) => new Date(iso).toLocaleDateString("id-ID", // '6 Juni 2025'
-    { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
-
-  // The API's times are UTC (no zone); Malang reads WIB, always UTC+7.
-  function waktuWIB(iso) {
-    const at = new Date(/Z|[+-]\d\d:\d\d$/.test(iso) ? iso : iso + "Z");
-    return isNaN(at) ? iso : at.toLocaleString("id-ID", { timeZone: "Asia/Jakarta",
-      day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
-  }
-  const todayWIB = () => new Date(Date.now() + 7 * 3600e3).toISOString().slice(0, 10);
-
-  class ApiFailure extends Error {
-    constructor(status, body) {
-      const error = (body && body.error) || {};
-      let message = STATUS_TEXT[status] || "Permintaan gagal (status " + status + ").";
-      if (error.fields) {
-        message += " " + Object.entries(error.fields)
-          .map(([field, reasons]) => field + ": " + [].concat(reasons).join(", ")).join("; ");
-      } else if (error.message) {
-        message += " Rincian: " + error.message;
-      }
-      super(message);
-      this.status = status;
+  // The API with the staff token; a refused token signs the page out.
+  async function call(path, options = {}) {
+    try {
+      return await api(path, { ...options,
+        headers: { Authorization: "Bearer " + token(), ...options.headers } });
+    } catch (error) {
+      if (error.status === 401 && path.startsWith("/admin")) signedOut("Token tidak berlaku.");
+      throw error;
     }
-  }
-
-  async function call(path, options) {
-    const init = Object.assign({ headers: {} }, options || {});
-    init.headers = Object.assign({ Authorization: "Bearer " + token() }, init.headers);
-    if (init.json !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(init.json);
-    }
-    const response = await fetch(API + path, init);
-    const body = response.status === 204 ? null : await response.json().catch(() => null);
-    if (response.status === 401 && path.startsWith("/admin")) signedOut("Token tidak berlaku.");
-    if (!response.ok) throw new ApiFailure(response.status, body);
-    return body;
   }
 
   // -- token --------------------------------------------------------------------------

@@ -1,35 +1,16 @@
 // The Statistik page: charts drawn as inline SVG from GET /api/v1/stats, each with its table.
-// Data only ever becomes text nodes; nothing is parsed as HTML.
+// Data only ever becomes text nodes (common.js's builders); nothing is parsed as HTML.
 "use strict";
 
-const SVG = "http://www.w3.org/2000/svg";
+const {h: html, svg, api, BULAN, tanggal} = window.Direktori;
 const COLOURS = ["#0b5d4b", "#c35a00", "#5a4fcf"]; // also .swatch-0..2 in stats.css
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
-const MONTHS_LONG = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-  "September", "Oktober", "November", "Desember"];
 
 const number = (n) => Number(n).toLocaleString("id-ID");
 
-function svg(tag, attrs, text) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, String(value));
-  if (text !== undefined) node.textContent = String(text);
-  return node;
-}
-
-function html(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) node.setAttribute(key, String(value));
-  for (const child of children) {
-    if (child === null || child === undefined) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
+// "2021-05" -> "Mei 2021"; short for an axis: "Agu 2021".
 function monthLabel(month, long) {
   const [year, m] = month.split("-").map(Number);
-  return (long ? MONTHS_LONG : MONTHS)[m - 1] + " " + year;
+  return (long ? BULAN[m - 1] : BULAN[m - 1].slice(0, 3)) + " " + year;
 }
 
 // The top of the axis: four whole, round steps (1, 2, 5, 10, 20, 50, ...) above `value`.
@@ -168,26 +149,21 @@ function render(stats) {
     stats.by_month.map((m) => [monthLabel(m.month, true),
       ...stats.by_rubric.map((r) => number(m.by_rubric[r.slug] || 0)), number(m.appearances)])));
 
-  const kecamatan = stats.by_kecamatan;
-  document.getElementById("chart-kecamatan").replaceChildren(barsChart("kecamatan",
-    "Usaha per kecamatan", kecamatan.map((k) => ({label: k.name, value: k.businesses})),
-    widthOf("chart-kecamatan")));
-  document.getElementById("table-kecamatan").replaceChildren(table("Usaha per kecamatan",
-    ["Kecamatan", "Usaha", "Penampilan", "Bersertifikat halal", "Ber-NIB", "Unduh"],
-    kecamatan.map((k) => [k.name, number(k.businesses), number(k.appearances),
-      number(k.halal_certified || 0), number(k.with_nib || 0),
-      link("CSV", `/api/v1/export/businesses.csv?district=${encodeURIComponent(k.slug)}&bom=1&delimiter=semicolon`)])));
-
-  const categories = stats.by_category;
-  document.getElementById("chart-category").replaceChildren(barsChart("category",
-    "Usaha per kategori", categories.map((c) => ({label: c.label, value: c.businesses})),
-    widthOf("chart-category")));
-  document.getElementById("table-category").replaceChildren(table("Usaha per kategori",
-    ["Kategori", "Usaha", "Penampilan", "Bersertifikat halal", "Ber-NIB", "Unduh"],
-    categories.map((c) => [c.label, number(c.businesses), number(c.appearances),
-      number(c.halal_certified || 0), number(c.with_nib || 0),
-      link("CSV", `/api/v1/export/businesses.csv?category=${encodeURIComponent(c.slug)}&bom=1&delimiter=semicolon`)])));
+  breakdown("kecamatan", "Kecamatan", stats.by_kecamatan, (k) => k.name, "district");
+  breakdown("category", "Kategori", stats.by_category, (c) => c.label, "category");
   document.querySelectorAll(".table-wrap").forEach(markScrollable);
+}
+
+// Businesses per kecamatan or category: a bar chart, and a table with a CSV of each row.
+function breakdown(id, noun, rows, labelOf, filter) {
+  const title = `Usaha per ${noun.toLowerCase()}`;
+  document.getElementById(`chart-${id}`).replaceChildren(barsChart(id, title,
+    rows.map((row) => ({label: labelOf(row), value: row.businesses})), widthOf(`chart-${id}`)));
+  document.getElementById(`table-${id}`).replaceChildren(table(title,
+    [noun, "Usaha", "Penampilan", "Bersertifikat halal", "Ber-NIB", "Unduh"],
+    rows.map((row) => [labelOf(row), number(row.businesses), number(row.appearances),
+      number(row.halal_certified || 0), number(row.with_nib || 0),
+      link("CSV", `/api/v1/export/businesses.csv?${filter}=${encodeURIComponent(row.slug)}&bom=1&delimiter=semicolon`)])));
 }
 
 // "Reach known for 93 of 156 posts": a sum over some posts is never shown as a total.
@@ -195,11 +171,6 @@ function reachText(figure) {
   if (figure.sum === null) return `belum diketahui (0 dari ${number(figure.posts)} unggahan)`;
   if (figure.complete) return `${number(figure.sum)} akun (semua ${number(figure.posts)} unggahan)`;
   return `setidaknya ${number(figure.sum)} akun (diketahui untuk ${number(figure.posts_with_reach)} dari ${number(figure.posts)} unggahan)`;
-}
-
-function tanggal(iso) {
-  const [year, month, day] = iso.split("-").map(Number);
-  return `${day} ${MONTHS_LONG[month - 1]} ${year}`;
 }
 
 function renderContext(stats) {
@@ -263,12 +234,9 @@ function renderLegal(t) {
       href ? link("CSV", href) : "—"])));
 }
 
-fetch("/api/v1/stats", {headers: {Accept: "application/json"}})
-  .then((response) => {
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return response.json();
-  })
+api("/stats")
   .then((stats) => { render(stats); renderLegal(stats.totals); })
   .catch((error) => {
-    document.getElementById("summary").textContent = `Angka tidak dapat dimuat (${error.message}). Coba muat ulang halaman.`;
+    const why = error.status ? `HTTP ${error.status}` : error.message;
+    document.getElementById("summary").textContent = `Angka tidak dapat dimuat (${why}). Coba muat ulang halaman.`;
   });

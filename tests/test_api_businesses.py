@@ -159,3 +159,12 @@ def test_overlong_query_is_rejected_with_422(client):
     response = client.get("/api/v1/businesses", query_string={"q": "a" * 201})
     assert response.status_code == 422
     assert "q" in response.get_json()["error"]["fields"]
+
+
+def test_the_longest_query_is_the_configured_one_in_the_api_and_the_page(app, client):
+    app.config["SEARCH_MAX_QUERY_LENGTH"] = 10
+    response = client.get("/api/v1/businesses", query_string={"q": "a" * 11})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"]["q"] == ["Longer than maximum length 10."]
+    assert client.get("/api/v1/businesses", query_string={"q": "a" * 10}).status_code == 200
+    assert 'maxlength="10"' in client.get("/").get_data(as_text=True)

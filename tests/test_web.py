@@ -138,8 +138,9 @@ def test_json_ld_cannot_be_broken_out_of_by_the_data(hostile):
     assert "<script>alert" not in html
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
-    # Exactly two scripts: app.js by URL, and the JSON-LD data block.
-    assert sorted(s["attrs"].get("src", "ld")[:12] for s in page.scripts) == ["/assets/app.", "ld"]
+    # Exactly three scripts: common.js and app.js by URL, and the JSON-LD data block.
+    assert sorted(s["attrs"].get("src", "ld")[:12] for s in page.scripts) == [
+        "/assets/app.", "/assets/comm", "ld"]
 
 
 @pytest.mark.parametrize("path", ["/", "/b/keripik-tempe-bu-sri", "/b/no-such-business",

@@ -7,7 +7,8 @@ defined, so a route added to one cannot skip it; tests walk the URL map to be su
 from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.routing import IntegerConverter
 
-BEARER = [{"bearerAuth": []}]
+# The one place the staff API's prefix is written (the cache, the OpenAPI plugin and
+# robots.txt read it here).
 URL_PREFIX = "/api/v1/admin"
 
 
@@ -21,15 +22,16 @@ class IdConverter(IntegerConverter):
 def init_app(app) -> None:
     """Register the staff API (after the public API's init_app)."""
     from .. import audit, auth, jobs  # noqa: F401  (their tables)
-    from ..api import api
+    from ..api import api, spec
 
     app.url_map.converters["id"] = IdConverter  # before the blueprints' rules are added
     api.register_converter(IdConverter, integerconverter2paramschema)
     from . import businesses, instagram, operations, photos, searches, vocabulary
 
+    # Named here, required of every operation under URL_PREFIX by spec.ErrorResponsesPlugin.
     api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer",
-                       "description": "Staff token from `flask --app directory create-token`"})
+        spec.BEARER, {"type": "http", "scheme": "bearer",
+                      "description": "Staff token from `flask --app directory create-token`"})
     for blueprint in (businesses.blp, operations.blp, searches.blp, vocabulary.blp,
                       instagram.blp, photos.blp):
         api.register_blueprint(blueprint, url_prefix=URL_PREFIX)

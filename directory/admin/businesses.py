@@ -2,9 +2,8 @@
 
 from .. import staff
 from ..api.blueprint import Blueprint
-from ..api.links import page_links
+from ..api.links import page_answer
 from ..auth import require_token
-from . import BEARER
 from .schemas import (
     BusinessListArgs,
     StaffBusinessPageSchema,
@@ -19,18 +18,15 @@ blp.before_request(require_token)  # every route of this blueprint needs a token
 
 
 @blp.route("/businesses")
-@blp.doc(security=BEARER)
 @blp.arguments(BusinessListArgs, location="query", as_kwargs=True)
 @blp.response(200, StaffBusinessPageSchema)
 def list_businesses(q, deleted, page, per_page):
     """List businesses by name, deleted ones on request."""
     items, total = staff.list_businesses(q, deleted, page, per_page)
-    return {"items": items, "total": total, "page": page, "per_page": per_page,
-            "links": page_links(page, per_page, total, BusinessListArgs)}
+    return page_answer(items, total, page, per_page, BusinessListArgs)
 
 
 @blp.route("/businesses", methods=["POST"])
-@blp.doc(security=BEARER)
 @blp.arguments(StaffBusinessSchema)
 @blp.response(201, StaffBusinessSchema)
 def create_business(data):
@@ -39,7 +35,6 @@ def create_business(data):
 
 
 @blp.route("/businesses/<slug>")
-@blp.doc(security=BEARER)
 @blp.response(200, StaffBusinessSchema)
 def get_business(slug):
     """Return a business, deleted or not, with its appearances."""
@@ -47,7 +42,6 @@ def get_business(slug):
 
 
 @blp.route("/businesses/<slug>", methods=["PATCH"])
-@blp.doc(security=BEARER)
 @blp.arguments(StaffBusinessPatchSchema)
 @blp.response(200, StaffBusinessSchema)
 def update_business(data, slug):
@@ -56,7 +50,6 @@ def update_business(data, slug):
 
 
 @blp.route("/businesses/<slug>", methods=["DELETE"])
-@blp.doc(security=BEARER)
 @blp.response(200, StaffBusinessSchema)
 def delete_business(slug):
     """Soft-delete: hidden from the public API and search, kept for restore."""
@@ -64,7 +57,6 @@ def delete_business(slug):
 
 
 @blp.route("/businesses/<slug>/restore", methods=["POST"])
-@blp.doc(security=BEARER)
 @blp.response(200, StaffBusinessSchema)
 def restore_business(slug):
     """Bring a soft-deleted business back."""
@@ -72,7 +64,6 @@ def restore_business(slug):
 
 
 @blp.route("/businesses/<slug>/features", methods=["POST"])
-@blp.doc(security=BEARER)
 @blp.arguments(StaffFeatureSchema)
 @blp.response(201, StaffFeatureSchema)
 def add_feature(data, slug):
@@ -81,7 +72,6 @@ def add_feature(data, slug):
 
 
 @blp.route("/features/<id:feature_id>", methods=["PATCH"])
-@blp.doc(security=BEARER)
 @blp.arguments(StaffFeaturePatchSchema)
 @blp.response(200, StaffFeatureSchema)
 def update_feature(data, feature_id):
@@ -90,7 +80,6 @@ def update_feature(data, feature_id):
 
 
 @blp.route("/features/<id:feature_id>", methods=["DELETE"])
-@blp.doc(security=BEARER)
 @blp.response(204)
 def delete_feature(feature_id):
     """Remove an appearance entered by mistake (kept in the audit log)."""

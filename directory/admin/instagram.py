@@ -4,14 +4,13 @@ from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..api.blueprint import Blueprint
-from ..api.links import page_links
+from ..api.links import page_answer
 from ..auth import require_token
 from ..errors import ApiError
 from ..instagram import archive, drafts
 from ..instagram.cli import describe
 from ..schemas import PageArgs, PageSchema
 from ..timestamps import Timestamp
-from . import BEARER
 
 blp = Blueprint("admin_instagram", __name__, description="Staff: drafts from Instagram")
 blp.before_request(require_token)
@@ -94,7 +93,6 @@ class PublishSchema(Schema):
 
 
 @blp.route("/instagram/imports", methods=["POST"])
-@blp.doc(security=BEARER)
 @blp.arguments(UploadArgs, location="query", as_kwargs=True)
 @blp.arguments(UploadSchema, location="files", as_kwargs=True)
 @blp.response(200, ImportSummarySchema)
@@ -110,18 +108,15 @@ def upload(dry_run, file):
 
 
 @blp.route("/instagram/drafts")
-@blp.doc(security=BEARER)
 @blp.arguments(DraftListArgs, location="query", as_kwargs=True)
 @blp.response(200, DraftPageSchema)
 def list_drafts(state, page, per_page):
     """List drafts, newest post first (pending by default)."""
     items, total = drafts.drafts(state, page, per_page)
-    return {"items": items, "total": total, "page": page, "per_page": per_page,
-            "links": page_links(page, per_page, total, DraftListArgs)}
+    return page_answer(items, total, page, per_page, DraftListArgs)
 
 
 @blp.route("/instagram/drafts/<id:draft_id>")
-@blp.doc(security=BEARER)
 @blp.response(200, DraftSchema)
 def get_draft(draft_id):
     """Return one draft with its caption, extracted fields and values."""
@@ -129,7 +124,6 @@ def get_draft(draft_id):
 
 
 @blp.route("/instagram/drafts/<id:draft_id>", methods=["PATCH"])
-@blp.doc(security=BEARER)
 @blp.arguments(DraftValuesSchema)
 @blp.response(200, DraftSchema)
 @blp.alt_response(409, description="The draft was published or discarded already")
@@ -139,7 +133,6 @@ def update_draft(values, draft_id):
 
 
 @blp.route("/instagram/drafts/<id:draft_id>/publish", methods=["POST"])
-@blp.doc(security=BEARER)
 @blp.arguments(PublishSchema)
 @blp.response(200, DraftSchema)
 @blp.alt_response(409, description="Already published/discarded, or the appearance exists")
@@ -149,7 +142,6 @@ def publish_draft(body, draft_id):
 
 
 @blp.route("/instagram/drafts/<id:draft_id>/discard", methods=["POST"])
-@blp.doc(security=BEARER)
 @blp.response(200, DraftSchema)
 @blp.alt_response(409, description="The draft was published or discarded already")
 def discard_draft(draft_id):

@@ -3,7 +3,6 @@
 from .. import gallery
 from ..api.blueprint import Blueprint
 from ..auth import require_token
-from . import BEARER
 from .schemas import (
     PhotoFormSchema,
     PhotoOrderSchema,
@@ -17,7 +16,6 @@ blp.before_request(require_token)  # every route of this blueprint needs a token
 
 
 @blp.route("/businesses/<slug>/photos")
-@blp.doc(security=BEARER)
 @blp.response(200, StaffPhotoSchema(many=True))
 def list_photos(slug):
     """List a business's photos in gallery order (the first is the card's)."""
@@ -25,7 +23,6 @@ def list_photos(slug):
 
 
 @blp.route("/businesses/<slug>/photos", methods=["POST"])
-@blp.doc(security=BEARER)
 @blp.arguments(PhotoFormSchema, location="form")
 @blp.arguments(PhotoUploadSchema, location="files", as_kwargs=True)
 @blp.response(201, StaffPhotoSchema)
@@ -42,7 +39,6 @@ def upload_photo(form, file, slug):
 
 
 @blp.route("/businesses/<slug>/photos/order", methods=["PUT"])
-@blp.doc(security=BEARER)
 @blp.arguments(PhotoOrderSchema)
 @blp.response(200, StaffPhotoSchema(many=True))
 def reorder_photos(data, slug):
@@ -51,7 +47,6 @@ def reorder_photos(data, slug):
 
 
 @blp.route("/photos/<id:photo_id>", methods=["PATCH"])
-@blp.doc(security=BEARER)
 @blp.arguments(StaffPhotoPatchSchema)
 @blp.response(200, StaffPhotoSchema)
 def update_photo(data, photo_id):
@@ -60,7 +55,6 @@ def update_photo(data, photo_id):
 
 
 @blp.route("/photos/<id:photo_id>", methods=["DELETE"])
-@blp.doc(security=BEARER)
 @blp.response(204)
 def delete_photo(photo_id):
     """Remove a photo and, unless another photo shows the same picture, its files."""

@@ -14,7 +14,6 @@ from marshmallow import Schema, fields, validate
 from .. import querylog, services
 from ..api.blueprint import Blueprint
 from ..auth import require_token
-from . import BEARER
 
 blp = Blueprint("admin_searches", __name__, description="Staff: what citizens search for")
 blp.before_request(require_token)
@@ -78,7 +77,6 @@ def _try(text: str) -> str:
 
 
 @blp.route("/searches")
-@blp.doc(security=BEARER)
 @blp.arguments(PeriodArgs, location="query", as_kwargs=True)
 @blp.response(200, SearchReportSchema)
 def search_report(days, limit):
@@ -98,7 +96,6 @@ def search_report(days, limit):
 
 
 @blp.route("/searches/demand")
-@blp.doc(security=BEARER)
 @blp.arguments(PeriodArgs, location="query", as_kwargs=True)
 @blp.response(200, DemandListSchema)
 def demand(days, limit):
@@ -112,7 +109,6 @@ def demand(days, limit):
 
 
 @blp.route("/searches/demand.csv")
-@blp.doc(security=BEARER)
 @blp.arguments(PeriodArgs, location="query", as_kwargs=True)
 @blp.response(200, {"type": "string"}, content_type="text/csv",
               description="word, searches, offered_by, examples")

@@ -3,7 +3,7 @@
 from .. import services
 from ..schemas import FeatureListArgs, FeaturePageSchema
 from .blueprint import Blueprint
-from .links import page_links
+from .links import page_answer
 
 blp = Blueprint("features", __name__, description="Appearances in the rubrics")
 
@@ -14,5 +14,4 @@ blp = Blueprint("features", __name__, description="Appearances in the rubrics")
 def list_features(rubric, year, page, per_page):
     """List appearances newest first, filterable by rubric and year."""
     items, total = services.features_timeline(rubric, year, page, per_page)
-    return {"items": items, "total": total, "page": page, "per_page": per_page,
-            "links": page_links(page, per_page, total, FeatureListArgs)}
+    return page_answer(items, total, page, per_page, FeatureListArgs)

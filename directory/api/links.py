@@ -1,4 +1,4 @@
-"""Pagination links that keep the request's own parameters, and only those."""
+"""A page of a list: its answer, with links that keep the request's own parameters only."""
 
 from functools import cache
 from urllib.parse import urlencode
@@ -27,6 +27,12 @@ def page_links(page: int, per_page: int, total: int, args: type[Schema]) -> dict
         "next": url(page + 1) if page < last else None,
         "prev": url(min(page - 1, last)) if page > 1 else None,
     }
+
+
+def page_answer(items, total: int, page: int, per_page: int, args: type[Schema]) -> dict:
+    """Return the answer of one page of a list, as the PageSchema subclasses dump it."""
+    return {"items": items, "total": total, "page": page, "per_page": per_page,
+            "links": page_links(page, per_page, total, args)}
 
 
 @cache

@@ -8,7 +8,8 @@ the staff's operations), and every /api/v1/admin operation needs the staff's bea
 from apispec import BasePlugin
 from marshmallow import Schema, fields
 
-from ..http_cache import ADMIN_PREFIX, is_public_path
+from ..admin import URL_PREFIX as ADMIN_PREFIX
+from ..http_cache import is_public_path
 
 BEARER = "bearerAuth"
 ERROR_REF = {"$ref": "#/components/schemas/Error"}  # ErrorSchema, as flask-smorest names it

@@ -1,9 +1,7 @@
 """Template filters: dates, numbers and phone numbers written the Indonesian way."""
 
+from ..importers.messages import MONTHS_ID  # Python's one table; frontend/common.js has the JS one
 from . import bp
-
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli",
-             "Agustus", "September", "Oktober", "November", "Desember")
 
 
 @bp.app_template_filter("tanggal")
