@@ -159,16 +159,15 @@ def recording(wsgi_app, paths: list):
     def app(environ, start_response):
         paths.append(environ.get("PATH_INFO", ""))
         return wsgi_app(environ, start_response)
-    return app
+    return closing_files(app)
 
 
-def answered_in_full(wsgi_app):
-    """Hand the server each answer as bytes, the app's iterator already closed.
+def closing_files(wsgi_app):
+    """Read each answer whole and close it before werkzeug sends it.
 
-    werkzeug's development server skips close() when the browser drops the connection while
-    the server drains the request (a context closed while its favicon is served): the icon's
-    file then stays open until the collector finds it, and its ResourceWarning fails
-    whichever test runs then (seen in 2 of 4 full runs).
+    werkzeug's development server skips close() when the browser hangs up mid-answer (a page
+    closed while its icon or a script was on its way): the file of a static answer is then
+    left open, and its ResourceWarning fails whichever test runs when it is collected.
     """
     def app(environ, start_response):
         answer = wsgi_app(environ, start_response)
@@ -211,7 +210,7 @@ def live_server(tmp_path_factory, served_paths):
         dress_up(app)
     assert not getattr(report, "errors", None), report
     app.wsgi_app = recording(app.wsgi_app, served_paths)
-    server = make_server("127.0.0.1", 0, answered_in_full(app), threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_BASE_URL"] = base  # canonical links point at this server
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -225,7 +224,7 @@ def live_server(tmp_path_factory, served_paths):
 @contextlib.contextmanager
 def serving(app):
     """Serve `app` on a free port of 127.0.0.1 for a module's own `live_server` fixture."""
-    http = make_server("127.0.0.1", 0, answered_in_full(app), threaded=True)
+    http = make_server("127.0.0.1", 0, closing_files(app), threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     try:
