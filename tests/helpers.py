@@ -1,4 +1,4 @@
-"""Assertions shared by the test modules."""
+"""Assertions and set-ups shared by the test modules."""
 
 
 def assert_error_shape(response, status: int) -> dict:
@@ -13,3 +13,13 @@ def assert_error_shape(response, status: int) -> dict:
     assert isinstance(error["message"], str) and error["message"]
     assert set(error) <= {"status", "code", "message", "fields"}
     return error
+
+
+def spend_the_search_budget(index, monkeypatch) -> None:
+    """Make the next searches start past their deadline, as on a loaded machine, where
+    Whoosh ranks (the numpy ranker has no deadline: it never stops early)."""
+    from directory.search import execution
+
+    monkeypatch.setattr(execution.SearcherState, "ranker", lambda state: None)
+    monkeypatch.setattr(execution, "MIN_TIME_SLICE", -1.0)
+    monkeypatch.setattr(index, "time_limit", -1.0)
