@@ -10,7 +10,7 @@ import pytest
 
 from directory import create_app, services
 from directory.models import db
-from directory.reference import load_reference_data
+from directory.reference_tables import load_reference_data
 
 DATA = Path(__file__).parent / "data"
 CHECKOUT_INSTANCE = Path(__file__).resolve().parents[1] / "instance"

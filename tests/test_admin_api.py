@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from directory import auth, services
+from directory import normalise as import_fields
 from directory.admin import URL_PREFIX
 from directory.audit import AuditEntry
-from directory.importers import fields as import_fields
 from directory.models import Business, Feature, db, utcnow
 from tests.helpers import assert_error_shape
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from directory import normalise as import_fields
 from directory import services
 from directory.importers import ImportFileError
-from directory.importers import fields as import_fields
-from directory.importers.fields import featured_date, instagram_handle, whatsapp_number
 from directory.models import Business, Feature, db
+from directory.normalise import featured_date, instagram_handle, whatsapp_number
 
 DATA = Path(__file__).parent / "data"
 HEADER = ("featured_on,rubric,slug,name,owner,category,district,kelurahan,address,products,"

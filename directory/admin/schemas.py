@@ -1,7 +1,7 @@
 """Staff schemas: one per resource for load and dump; ids and timestamps are dump-only.
 
 Unknown fields are rejected (marshmallow's RAISE). Values are normalised by the importer's
-own rules (`importers.fields`), so a record typed in the page and one imported agree.
+own rules (`normalise`, `reference`), so a record typed in the page and one imported agree.
 """
 
 from datetime import date
@@ -18,11 +18,16 @@ from marshmallow import (
     validates_schema,
 )
 
-from .. import geo, hours
+from .. import geo, hours, normalise
 from ..importers import commerce
-from ..importers import fields as normalise
 from ..models import STATUSES
-from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
+from ..reference import (
+    MAX_LENGTH,
+    KelurahanElsewhere,
+    UnknownKelurahan,
+    locate,
+    reference_data,
+)
 from ..schemas import PageArgs, PageSchema
 from ..sentra import all_sentra, sentra_slug, subsector_slug, subsectors
 from ..timestamps import Timestamp
@@ -119,10 +124,11 @@ class StaffBusinessSchema(StaffSchema):
     """A business as staff edit it; dumps deleted ones too, with `deleted_at`."""
 
     id = fields.Integer(dump_only=True)
-    slug = fields.String(validate=[validate.Length(max=120), SLUG],
+    slug = fields.String(validate=[validate.Length(max=MAX_LENGTH["slug"]), SLUG],
                          metadata={"description": "Stable id; derived from name when absent"})
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    owner = OptionalText(200)
+    name = fields.String(required=True,
+                         validate=validate.Length(min=1, max=MAX_LENGTH["name"]))
+    owner = OptionalText(MAX_LENGTH["owner"])
     category = fields.String(attribute="category_slug", required=True,
                              validate=validate.OneOf(_slugs("categories")))
     district = fields.Function(lambda b: b.kecamatan.slug, deserialize=str,
@@ -131,10 +137,10 @@ class StaffBusinessSchema(StaffSchema):
     kelurahan = fields.Function(lambda b: b.kelurahan_slug, deserialize=str, required=True,
                                 metadata={"type": "string",
                                           "description": "Kelurahan, any usual spelling"})
-    address = OptionalText(300)
+    address = OptionalText(MAX_LENGTH["address"])
     products = fields.List(fields.String(validate=validate.Length(min=1, max=100)),
                            validate=validate.Length(max=50))
-    description = OptionalText(5000, keep_lines=True)
+    description = OptionalText(MAX_LENGTH["description"], keep_lines=True)
     instagram = Normalised(normalise.instagram_handle)
     whatsapp = Normalised(normalise.whatsapp_number)
     website = Normalised(normalise.website_url)
@@ -205,12 +211,13 @@ class StaffBusinessSchema(StaffSchema):
     @validates_schema
     def _place(self, data, **_):
         if "kelurahan" in data:
-            found = kelurahan_lookup().get(place_key(data["kelurahan"]))
-            if not found:
-                raise ValidationError("Not a kelurahan of Kota Malang.", "kelurahan")
-            if "district" in data and kecamatan_lookup().get(place_key(data["district"])) \
-                    != found[1]:
-                raise ValidationError("The kelurahan is not in this kecamatan.", "district")
+            try:
+                locate(data["kelurahan"], data.get("district"))
+            except UnknownKelurahan:
+                raise ValidationError("Not a kelurahan of Kota Malang.", "kelurahan") from None
+            except KelurahanElsewhere:
+                raise ValidationError("The kelurahan is not in this kecamatan.",
+                                      "district") from None
         elif "district" in data:
             raise ValidationError("Give the kelurahan too when the kecamatan changes.",
                                   "kelurahan")
@@ -219,7 +226,7 @@ class StaffBusinessSchema(StaffSchema):
     def _to_columns(self, data, **_):
         data.pop("district", None)
         if "kelurahan" in data:
-            data["kelurahan_slug"] = kelurahan_lookup()[place_key(data.pop("kelurahan"))][0]
+            data["kelurahan_slug"] = locate(data.pop("kelurahan")).kelurahan
         if "products" in data:
             data["products"] = normalise.products_list(data["products"])
         if "name" in data:
