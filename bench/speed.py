@@ -283,14 +283,23 @@ def http(folder: Path, fts_path: Path, distinct: list[tuple[str, dict]]) -> dict
 
 # -- the run --------------------------------------------------------------------------------
 
-def run(count: int, distinct: int = 320, http_queries: int = 1000) -> str:
+def _load_average() -> str:
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def run(count: int, distinct: int = 320, http_queries: int = 1000,
+        keep: Path | None = None) -> str:
     from directory.search import get_index
 
     data = register_csv(count)
     asked = queries(max(distinct, http_queries))
     lines = []
+    load_before = _load_average()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        if keep is not None:  # keep database and index for `--http-only` re-runs
+            folder = keep
+            folder.mkdir(parents=True)
         print(f"speed: {count} businesses, generated in the staff format", flush=True)
         plain = plain_whoosh_build(data, folder / "plain")
         print(f"  plain one-writer Whoosh build {plain:.1f} s", flush=True)
@@ -367,8 +376,22 @@ def run(count: int, distinct: int = 320, http_queries: int = 1000) -> str:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"speed-{count}.md").write_text(
         f"`make bench` on {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores shared with "
-        f"other work; ratios are of the same run.\n\n{table}\n")
+        f"other work (load average 1/5/15 min: {load_before} at the start, "
+        f"{_load_average()} at the end); ratios are of the same run.\n\n{table}\n")
     return table
+
+
+def http_only(folder: Path, http_queries: int = 1000) -> None:
+    """Re-run only the HTTP part on a database and index kept by `--keep` (after a change)."""
+    asked = queries(http_queries)
+    load_before = _load_average()
+    served = http(folder, folder / "register.db", asked)
+    print(f"load average {load_before} -> {_load_average()}")
+    for name in ("app", "datasette", "app popular", "bare"):
+        if name in served:
+            print(f"  {name}: {served[name]:,.1f} req/s")
+    print(f"  popular mix / bare: {served['app popular'] / served['bare']:.2f}; "
+          f"resident MB per worker: {max(served['rss'], default=0):,.0f}")
 
 
 def main(argv=None) -> None:
@@ -376,8 +399,14 @@ def main(argv=None) -> None:
     parser.add_argument("--n", type=int, default=100_000, help="businesses")
     parser.add_argument("--queries", type=int, default=320, help="distinct searches timed")
     parser.add_argument("--http-queries", type=int, default=1000)
+    parser.add_argument("--keep", type=Path, help="new folder to keep database and index in")
+    parser.add_argument("--http-only", type=Path, metavar="FOLDER",
+                        help="only the HTTP part, on a folder an earlier --keep run left")
     args = parser.parse_args(argv)
-    run(args.n, args.queries, args.http_queries)
+    if args.http_only:
+        http_only(args.http_only, args.http_queries)
+        return
+    run(args.n, args.queries, args.http_queries, args.keep)
 
 
 if __name__ == "__main__":

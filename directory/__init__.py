@@ -51,6 +51,10 @@ def default_config(instance_path: str) -> dict:
         "HTTP_CACHE_MAX_AGE": 300,
         # Answers holding open_now / next_change (they depend on the clock): at most this.
         "HTTP_CACHE_CLOCK_MAX_AGE": 60,
+        # Search answers each worker keeps ready to send (api/answer_cache.py): at most this
+        # many, and this many megabytes of JSON. 0 entries: none kept.
+        "HTTP_ANSWER_CACHE_ENTRIES": 512,
+        "HTTP_ANSWER_CACHE_MB": 32,
         # Map tiles: an XYZ URL such as https://tile.openstreetmap.org/{z}/{x}/{y}.png (mind
         # the tile server's usage policy) and the attribution it asks for. Empty: the maps
         # show their markers on a plain background and load nothing from elsewhere.

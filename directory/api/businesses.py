@@ -4,6 +4,7 @@ from .. import services, where_when
 from ..errors import NotFound
 from ..schemas import BusinessDetailSchema, BusinessPageSchema, BusinessSearchArgs
 from ..search import FILTERS, SearchRequest
+from .answer_cache import cached_answer, remember_search
 from .blueprint import Blueprint
 from .links import page_links
 
@@ -11,6 +12,7 @@ blp = Blueprint("businesses", __name__, description="Featured businesses")
 
 
 @blp.route("/businesses")
+@cached_answer  # before the arguments: a repeated answer skips parsing too
 # An instance, not the class: webargs would build the schema (deep copies) per request.
 @blp.arguments(BusinessSearchArgs(), location="query", as_kwargs=True)
 @blp.response(200, BusinessPageSchema)
@@ -32,7 +34,9 @@ def list_businesses(q, page, per_page, sort, near, radius, open_now, status, **f
         near=near,
         radius=radius,
     )
+    request = services.with_additions(request)  # kept with the answer: see answer_cache
     result, businesses = services.search_businesses(request, log=True)
+    remember_search(request, result)
     return {
         "items": businesses,
         "total": result.total,
