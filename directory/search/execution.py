@@ -19,6 +19,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import TimeLimit
 
 from . import query
+from .analysis import DEFAULT_ANALYZER
 from .base import FACETS, FILTERS, RANGE_FILTERS, SearchPage, SearchRequest
 from .bitmaps import contains, from_docnums, membership, to_docnums
 from .facets import FacetSets
@@ -38,7 +39,7 @@ WALK = 2048  # documents of a sort order walked one by one before numpy takes ov
 class SearcherState:
     """One searcher and what is worth keeping while it is current."""
 
-    def __init__(self, searcher, analyzer_name: str = "indonesian"):
+    def __init__(self, searcher, analyzer_name: str = DEFAULT_ANALYZER):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.analyzer_name = analyzer_name
