@@ -2,18 +2,16 @@
 dry run, reindex progress and the audit log, against a live werkzeug server."""
 
 import re
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from directory import auth, services
 
 from ..conftest import make_app
 from ..staff_helpers import generate_businesses
-from .conftest import assert_no_axe_violations
+from .conftest import assert_no_axe_violations, serving
 
 SHEET = ("tanggal;rubrik;nama_usaha;kategori;kecamatan;kelurahan;produk\n"
          "06/06/2025;umkm-of-the-week;Pecel Madiun Mbok Sum;kuliner;Klojen;Kauman;pecel\n"
@@ -46,15 +44,8 @@ def token(staff_app):
 @pytest.fixture
 def live_server(staff_app):
     """This test's own server: the shared `page` fixture checks requests against it."""
-    http = make_server("127.0.0.1", 0, staff_app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{http.server_port}"
-    finally:
-        http.shutdown()
-        thread.join(timeout=10)
-        http.server_close()
+    with serving(staff_app) as base:
+        yield base
 
 
 @pytest.fixture

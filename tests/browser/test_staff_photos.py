@@ -1,17 +1,16 @@
 """The staff page's photos, prices and order links in Chromium, against a live server."""
 
 import io
-import threading
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from directory import auth, services
 
 from ..conftest import make_app
+from .conftest import serving
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -28,15 +27,10 @@ def served(tmp_path):
     with app.app_context():
         services.import_file(DATA / "businesses.csv")
         token = auth.create_token("ani")
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{http.server_port}", token, app.test_client()
+        with serving(app) as base:
+            yield base, token, app.test_client()
     finally:
-        http.shutdown()
-        thread.join(timeout=10)
-        http.server_close()
         app.extensions["search"].close()
 
 
