@@ -146,10 +146,12 @@ def test_the_cache_is_bounded_in_entries_and_bytes():
     assert cache.get("huge") is None and cache.get("big")
 
 
-def test_no_cache_when_it_is_switched_off(tmp_path):
+@pytest.mark.parametrize("setting", [{"HTTP_ANSWER_CACHE_ENTRIES": 0},
+                                     {"HTTP_CACHE_CLOCK_MAX_AGE": 0}])
+def test_no_cache_when_it_is_switched_off_or_answers_may_not_be_kept(tmp_path, setting, loads):
     from tests.conftest import make_app
 
-    app = make_app(tmp_path, HTTP_ANSWER_CACHE_ENTRIES=0)
+    app = make_app(tmp_path, **setting)
     client = app.test_client()
-    assert client.get(SEARCH + "?q=kopi").status_code == 200
-    assert "answer_cache" not in app.extensions
+    assert [client.get(SEARCH + "?q=kopi").status_code for _ in range(2)] == [200, 200]
+    assert "answer_cache" not in app.extensions and len(loads) == 2

@@ -79,7 +79,12 @@ class AnswerCache:
 
 
 def answer_cache() -> AnswerCache | None:
-    """Return this app's answer cache, or None when HTTP_ANSWER_CACHE_ENTRIES is 0."""
+    """Return this app's answer cache, or None when HTTP_ANSWER_CACHE_ENTRIES is 0.
+
+    None too when HTTP_CACHE_CLOCK_MAX_AGE is 0: answers that may not be kept at all.
+    """
+    if int(current_app.config["HTTP_CACHE_CLOCK_MAX_AGE"]) <= 0:
+        return None
     cache = current_app.extensions.get("answer_cache")
     if cache is None:
         entries = int(current_app.config.get("HTTP_ANSWER_CACHE_ENTRIES", 0))
@@ -98,8 +103,7 @@ def canonical_key() -> tuple:
 
 def time_bucket() -> int:
     """Return the bucket of this request's WIB clock (where_when.now(), read once)."""
-    seconds = max(1, int(current_app.config["HTTP_CACHE_CLOCK_MAX_AGE"]))
-    return int(where_when.now().timestamp()) // seconds
+    return int(where_when.now().timestamp()) // int(current_app.config["HTTP_CACHE_CLOCK_MAX_AGE"])
 
 
 def data_version() -> tuple:
