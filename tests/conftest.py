@@ -35,6 +35,11 @@ def pytest_configure(config):
     os.environ["DIRECTORY_PHOTO_DIR"] = str(folder / "photos")
     # Nor does any app read the checkout's instance/config.py (a developer's settings).
     os.environ["DIRECTORY_INSTANCE_PATH"] = str(folder / "instance")
+    # No query-log timer writes after its test is over (make_app does the same): one firing
+    # 5 s after a PostgreSQL test opened a pooled connection nobody closed, and psycopg's
+    # "deleted while still open" ResourceWarning then failed whichever later test was
+    # running when the collector freed it. The query log's own tests set their interval.
+    os.environ["DIRECTORY_QUERY_LOG_FLUSH_SECONDS"] = "3600"
 
 
 def pytest_unconfigure(config):

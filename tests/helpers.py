@@ -1,4 +1,4 @@
-"""Assertions and clients shared by the test modules."""
+"""Assertions, clients and set-ups shared by the test modules."""
 
 
 def assert_error_shape(response, status: int) -> dict:
@@ -28,3 +28,13 @@ class StaffClient:
             headers = {"Authorization": f"Bearer {self._token}", **kwargs.pop("headers", {})}
             return getattr(self._client, method)(URL_PREFIX + path, headers=headers, **kwargs)
         return call
+
+
+def spend_the_search_budget(index, monkeypatch) -> None:
+    """Make the next searches start past their deadline, as on a loaded machine, where
+    Whoosh ranks (the numpy ranker has no deadline: it never stops early)."""
+    from directory.search import execution
+
+    monkeypatch.setattr(execution.SearcherState, "ranker", lambda state: None)
+    monkeypatch.setattr(execution, "MIN_TIME_SLICE", -1.0)
+    monkeypatch.setattr(index, "time_limit", -1.0)

@@ -9,6 +9,7 @@ from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 from directory import create_app, services
 from directory.models import db
 from directory.reference_tables import load_reference_data
+from tests.helpers import spend_the_search_budget
 
 DATA = Path(__file__).parent / "data"
 
@@ -149,6 +150,22 @@ def test_query_syntax_is_inert(syntax_search, syntax, plain):
     assert answer, "the plain words find something"
     assert answer == slugs(syntax_search(plain, per_page=100))
     assert syntax_search.raw(syntax) != sorted(answer), "a pair that cannot tell a leak"
+
+
+def test_a_search_cut_by_its_time_limit_says_partial_and_no_cache_keeps_it(search, app,
+                                                                          monkeypatch):
+    index = app.extensions["search"]
+    limit = index.time_limit
+    spend_the_search_budget(index, monkeypatch)
+    cut = search.client.get("/api/v1/businesses?q=keripik&per_page=1")
+    index.time_limit = limit
+    ranked = search.client.get("/api/v1/businesses?q=keripik&per_page=1")
+    assert ranked.json["total"] > 1 and len(cut.json["items"]) == 1  # a full page all the same
+    assert (cut.json["partial"], ranked.json["partial"]) == (True, False)
+    assert (cut.json["total"], cut.json["facets"]) == (ranked.json["total"],
+                                                       ranked.json["facets"])
+    assert cut.headers["Cache-Control"] == "no-store"
+    assert ranked.headers["Cache-Control"].startswith("public")
 
 
 @pytest.mark.parametrize("q", ["*", "?", "~", ":", "*:*", "[", "\\", "'", "%00"])

@@ -36,8 +36,7 @@ def list_businesses(q, page, per_page, sort, near, radius, open_now, status, **f
     )
     request = services.with_additions(request)  # kept with the answer: see answer_cache
     result, businesses = services.search_businesses(request, log=True)
-    remember_search(request, result)
-    return {
+    body = {
         "items": businesses,
         "total": result.total,
         "page": page,
@@ -45,7 +44,13 @@ def list_businesses(q, page, per_page, sort, near, radius, open_now, status, **f
         "facets": result.facets,
         "links": page_links(page, per_page, result.total, BusinessSearchArgs),
         "suggestion": result.suggestion,
+        "partial": result.partial,
     }
+    if result.partial:
+        # Ranked only in part (time limit): no cache may keep it; asking again may rank it.
+        return body, 200, {"Cache-Control": "no-store"}
+    remember_search(request, result)
+    return body
 
 
 @blp.route("/businesses/<slug>")

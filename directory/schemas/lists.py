@@ -25,6 +25,11 @@ class BusinessPageSchema(PageSchema):
     facets = fields.Dict(keys=fields.String(),
                          values=fields.Dict(keys=fields.String(), values=fields.Integer()))
     suggestion = fields.String(allow_none=True)
+    partial = fields.Boolean(metadata={"description": (
+        "true when the search's time limit (SEARCH_TIME_LIMIT) stopped the ranking: the page "
+        "is full and `total` and `facets` are exact, but its items are the first matches "
+        "found, not surely the best ranked. Sent with `Cache-Control: no-store`; asking "
+        "again may give the ranked page. Otherwise false.")})
 
 
 class SuggestionSchema(Schema):

@@ -50,6 +50,9 @@ class SearchPage:
     # business id -> {"name": [[s, e]], "products": [[[s, e]], ...], "description": ...}
     highlights: dict[int, dict] = field(default_factory=dict)
     distances: dict[int, float | None] = field(default_factory=dict)  # with `near` only
+    # The time limit stopped ranking: the page holds matches, not surely the best ones
+    # (total and facets stay exact). Never kept in a cache.
+    partial: bool = False
 
 
 class IndexBusy(Exception):

@@ -247,7 +247,7 @@ def search(state: SearcherState, request: SearchRequest, deadline: float) -> Sea
                      for n, fields in zip(docnums, stored, strict=True)}
     page = SearchPage(ids=[int(fields[ID_FIELD]) for fields in stored], total=total,
                       facets=facets, suggestion=plan.suggestion, highlights=highlights,
-                      typos=plan.typos, distances=distances)
+                      typos=plan.typos, distances=distances, partial=not complete)
     if complete:  # a page cut short by the deadline is not worth keeping
         state.remember(key, page)
     return page

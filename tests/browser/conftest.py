@@ -159,6 +159,23 @@ def recording(wsgi_app, paths: list):
     def app(environ, start_response):
         paths.append(environ.get("PATH_INFO", ""))
         return wsgi_app(environ, start_response)
+    return closing_files(app)
+
+
+def closing_files(wsgi_app):
+    """Read each answer whole and close it before werkzeug sends it.
+
+    werkzeug's development server skips close() when the browser hangs up mid-answer (a page
+    closed while its icon or a script was on its way): the file of a static answer is then
+    left open, and its ResourceWarning fails whichever test runs when it is collected.
+    """
+    def app(environ, start_response):
+        answer = wsgi_app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
     return app
 
 
@@ -207,7 +224,7 @@ def live_server(tmp_path_factory, served_paths):
 @contextlib.contextmanager
 def serving(app):
     """Serve `app` on a free port of 127.0.0.1 for a module's own `live_server` fixture."""
-    http = make_server("127.0.0.1", 0, app, threaded=True)
+    http = make_server("127.0.0.1", 0, closing_files(app), threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     try:

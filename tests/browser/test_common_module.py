@@ -5,21 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import XSS_NAME
-
-# Every page with a script of ours and something it draws.
-PAGES = {
-    "api-docs": ("/api/docs", "#content h2"),
-    "search": ("/", "#latest .card"),
-    "results": ("/?q=tempe", "#cards .card"),
-    "business": ("/b/keripik-tempe-bu-sri", "main h1"),
-    "business-not-found": ("/b/tidak-ada-usaha-ini", "main h1"),
-    "not-found": ("/tidak-ada-halaman-ini", "main h1"),
-    "privacy": ("/privasi", "main h1"),
-    "sentra-list": ("/sentra", ".sentra-list li"),
-    "sentra": ("/sentra/kampung-sanan", ".sentra-list li"),
-    "statistik": ("/statistik", "#table-category table"),
-    "staff": ("/staff", "#token-form"),
-}
+from .test_pages_safety import PAGES  # every page a person opens, and what shows it is drawn
 
 
 @pytest.mark.parametrize("name", list(PAGES))

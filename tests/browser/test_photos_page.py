@@ -37,18 +37,32 @@ def test_card_shows_the_first_photo_lazy_with_srcset_in_a_fixed_frame(page):
     assert abs(tile["width"] / tile["height"] - 4 / 3) < 0.02
 
 
+CARD_BOXES = """() => [...document.querySelectorAll('.card')].map((card) => {
+    const box = card.getBoundingClientRect();
+    return [Math.round(box.top + scrollY), Math.round(box.height)];
+  })"""
+
+
 def test_photos_do_not_move_the_page_as_they_load(page):
+    # Photos are held back until the cards are measured: each one arrives afterwards.
+    held, measured = [], []
+    page.route(re.compile(r"/photos/"),
+               lambda route: route.continue_() if measured else held.append(route))
     page.set_viewport_size({"width": 360, "height": 640})
     page.goto("/?q=keripik+tempe")
-    expect(page.locator(".card").first).to_be_visible()
-    # From here on only photos arrive: the cards are drawn, their frames already sized.
-    page.evaluate("""() => { window.__shift = 0; new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) window.__shift += entry.value;
-      }).observe({ type: 'layout-shift' }); }""")
+    expect(page.locator(".card .photo img").first).to_be_attached()  # the cards are drawn
+    before = page.evaluate(CARD_BOXES)
+    measured.append(True)
+    for route in held:
+        route.continue_()
     wait_for_images(page)
     page.mouse.wheel(0, 2000)
-    page.wait_for_timeout(300)
-    assert page.evaluate("window.__shift") < 0.05
+    expect(page.locator(".card").last).to_be_in_viewport()  # scrolled to the end
+    wait_for_images(page)  # and the photos scrolled into view have arrived
+    assert page.locator(".card .photo img").count() >= 2
+    assert page.evaluate("[...document.querySelectorAll('.card .photo img')]"
+                         ".every((i) => i.complete && i.naturalWidth > 0)")
+    assert page.evaluate(CARD_BOXES) == before  # every card where and as tall as it was
 
 
 def test_search_page_with_photos_stays_within_its_byte_budget_on_a_phone(page, live_server):
@@ -58,7 +72,7 @@ def test_search_page_with_photos_stays_within_its_byte_budget_on_a_phone(page, l
     page.goto("/?q=keripik+tempe")
     expect(page.locator(".card .photo img").first).to_be_visible()
     wait_for_images(page)
-    page.wait_for_timeout(200)
+    page.wait_for_load_state("networkidle")  # nothing more on its way (500 ms without)
     sizes = {r.url: len(r.body()) for r in responses if r.ok}
     images = [url for url in sizes if "/photos/" in url]
     assert images and all(url.endswith(".webp") for url in images)  # WebP where supported

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from directory import auth, services
 
 from ..test_instagram import archive_zip
-from .conftest import serving
+from .conftest import assert_no_axe_violations, serving
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +54,7 @@ def test_staff_review_and_publish_drafts_from_the_archive(page, live_app, screen
     tutik.locator("input[name=name]").fill("Keripik Tempe Bu Tutik")
     tutik.scroll_into_view_if_needed()
     page.screenshot(path=screenshots / "staff-instagram-draft-1280.png")
+    assert_no_axe_violations(page)  # three drafts open for review, their forms filled in
     tutik.get_by_role("button", name="Terbitkan sebagai usaha baru").click()
     expect(drafts).to_have_count(2)
     expect(page.locator("#instagram-status")).to_contain_text("Terbit: keripik-tempe-bu-tutik")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from directory import auth, services
 
 from ..conftest import make_app
-from .conftest import serving
+from .conftest import assert_no_axe_violations, serving
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -27,32 +27,32 @@ def served(tmp_path):
     with app.app_context():
         services.import_file(DATA / "businesses.csv")
         token = auth.create_token("ani")
-    try:
-        with serving(app) as base:
-            yield base, token, app.test_client()
-    finally:
-        app.extensions["search"].close()
+    with serving(app) as base:
+        yield base, token, app.test_client()
+    app.extensions["search"].close()
 
 
 @pytest.fixture
-def staff_page(browser, served):
-    base, token, _ = served
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="id-ID")
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(base + "/staff")
-    page.fill("#token-input", token)
+def live_server(served):
+    """This test's own server: the shared `page` fixture checks requests against it."""
+    return served[0]
+
+
+@pytest.fixture
+def staff_page(page, served):
+    """The shared page (fails on JS errors, CSP violations, requests leaving 127.0.0.1),
+    signed in, with Keripik Tempe Bu Sri chosen."""
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.set_default_timeout(20_000)
+    page.goto("/staff")
+    page.fill("#token-input", served[1])
     page.click("#token-form button")
     page.wait_for_selector("#staff-tools:not([hidden])")
     page.fill("#find-input", "keripik")
     page.click("#find-form button")
     page.click("#find-results button")
     page.wait_for_selector("#more-section:not([hidden])")
-    yield page
-    context.close()
-    assert not errors, errors
+    return page
 
 
 def test_staff_set_price_links_and_legal_numbers_on_the_page(staff_page, served):
@@ -86,6 +86,7 @@ def test_staff_upload_caption_reorder_and_remove_photos_on_the_page(staff_page, 
         page.click("#photo-form button")
         expect(page.locator("#photo-status")).to_contain_text("Foto ditambahkan")
     expect(page.locator("#photo-list img")).to_have_count(2)
+    assert_no_axe_violations(page)  # the photo list with its captions and buttons
     captions = lambda: [p["caption"] for p in  # noqa: E731
                         client.get("/api/v1/businesses/keripik-tempe-bu-sri").json["photos"]]
     assert captions() == ["Tempe dijemur", "Kemasan"]

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from directory import auth, querylog, services
 
-from .conftest import serving, write_test_data
+from .conftest import assert_no_axe_violations, serving, write_test_data
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +66,7 @@ def test_staff_see_what_citizens_searched_and_what_nobody_offers(page, live_app,
         "word,searches,offered_by,examples"
     page.locator("#searches-title").scroll_into_view_if_needed()
     page.screenshot(path=screenshots / "staff-searches-1280.png", full_page=False)
+    assert_no_axe_violations(page)  # signed in, the search tables filled
 
 
 def test_the_privacy_page_says_what_is_kept_in_indonesian(page):
