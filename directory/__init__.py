@@ -21,8 +21,18 @@ def default_config(instance_path: str) -> dict:
         "DATABASE_CONNECT_TIMEOUT": 5,
         "DATABASE_RETRY_AFTER": 5,
         "SEARCH_INDEX_DIR": os.path.join(instance_path, "index"),
-        # Writers wait this long for Whoosh's lock before the API answers 503.
+        # Applying the change log waits this long for Whoosh's write lock (then it is left
+        # to the next search or the follower: the write itself is committed already).
         "SEARCH_WRITE_TIMEOUT": 10.0,
+        # Each worker's background applier looks at the change log this often (on
+        # PostgreSQL a NOTIFY wakes it at once); 0: only writes and searches catch up.
+        "SEARCH_FOLLOW_SECONDS": 0.25,
+        # Change-log entries superseded by a later one of the same business are pruned
+        # after this many days, once every index seen within INDEX_FORGET_AFTER_DAYS has
+        # passed them (one silent longer is ignored; it still catches up when it returns:
+        # every business keeps its latest entry).
+        "CHANGE_LOG_KEEP_DAYS": 30,
+        "INDEX_FORGET_AFTER_DAYS": 7,
         "SEARCH_MAX_QUERY_LENGTH": 200,
         # A running reindex job writes a heartbeat this often; a job silent for longer than
         # JOB_INTERRUPTED_AFTER_SECONDS reads as failed ("interrupted") on every machine.
@@ -141,6 +151,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         cors,
         errors,
         feeds,
+        follow,
         http_cache,
         index_health,
         index_recovery,
@@ -167,6 +178,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     cors.init_app(app)
     errors.init_app(app)  # after the API: its handlers replace flask-smorest's
     index_recovery.init_app(app)  # a missing or damaged index: 503 for search, rebuilt
+    follow.init_app(app)  # a background applier per worker keeps the index on the log
     cli.init_app(app)
     index_health.init_app(app)
     return app

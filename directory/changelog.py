@@ -3,12 +3,13 @@
 Written by a session hook in the same transaction as the write itself, whichever path
 writes (staff API, staff page, CLI and upload imports, soft delete and restore), so no path
 can forget it and a rolled-back write leaves no entry. Its integer id is the cursor of
-GET /api/v1/changes; it is meant to become the outbox the search index follows.
+GET /api/v1/changes and the outbox every search index follows (follow.py). Ids are in commit
+order, so a reader who saw entry n never misses a smaller one committed later.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import event, func, insert, inspect, select
+from sqlalchemy import delete, event, func, insert, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .models import Business, Feature, Photo, db, utcnow
@@ -20,6 +21,12 @@ _RANK = {CHANGED: 0, RESTORED: 1, DELETED: 1, CREATED: 2}
 _BOOKKEEPING = {"updated_at"}
 _PENDING = "change_log_pending"  # session.info: (business, kind) seen by before_flush
 _LOGGED = "change_log_logged"  # session.info: business id -> kind written this transaction
+_ORDERED = "change_log_ordered"  # session.info: this transaction holds the log's lock
+CHANNEL = "change_log"  # PostgreSQL NOTIFY channel: an entry was committed
+# PostgreSQL hands out serial ids before commit: without this lock, id 10 could commit
+# before id 9 and a reader at 10 would skip 9 for ever. Held from a business write's first
+# flush to its commit (SQLite's one writer gives the same order by itself).
+_LOG_LOCK = 0x6368616E6765  # pg_advisory_xact_lock key ("change")
 
 
 class ChangeEntry(db.Model):
@@ -84,6 +91,16 @@ def _before_flush(session: Session, _context, _instances) -> None:
             if business is not None and (inspect(business).pending
                                          or business.deleted_at is None):
                 pending.append((business, CREATED if inspect(business).pending else CHANGED))
+        if pending and not session.info.get(_ORDERED):
+            _take_log_lock(session)
+
+
+def _take_log_lock(session: Session) -> None:
+    # Before this flush writes a business row: taken after a row lock, it could deadlock.
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOG_LOCK})
+    session.info[_ORDERED] = True
 
 
 def _after_flush(session: Session, _context) -> None:
@@ -107,12 +124,15 @@ def _after_flush(session: Session, _context) -> None:
         rows.append({"business_id": business_id, "slug": business.slug, "kind": kind,
                      "at": now})
     if rows:
-        session.connection().execute(insert(ChangeEntry.__table__), rows)
+        connection = session.connection()
+        connection.execute(insert(ChangeEntry.__table__), rows)
+        if connection.dialect.name == "postgresql":  # delivered at commit, never before
+            connection.execute(text(f"NOTIFY {CHANNEL}"))
 
 
 def _forget(session: Session, *_args) -> None:
-    session.info.pop(_PENDING, None)
-    session.info.pop(_LOGGED, None)
+    for key in (_PENDING, _LOGGED, _ORDERED):
+        session.info.pop(key, None)
 
 
 def listen() -> None:
@@ -136,6 +156,31 @@ def latest_cursor() -> int:
 
 def latest_change_at() -> datetime | None:
     return db.session.scalar(select(func.max(ChangeEntry.at)))
+
+
+def prune(keep_days: float, forget_after_days: float) -> int:
+    """Delete entries a later entry of the same business supersedes; return how many.
+
+    Only entries older than `keep_days` and behind every index seen within
+    `forget_after_days` (an index gone longer would rebuild anyway). The latest entry of
+    each business always stays: the feed read from 0 still gives the whole directory, and a
+    reader at any older cursor still meets every business changed since (as it is now).
+    """
+    from .follow import IndexRegistration  # here: follow imports this module
+
+    now = utcnow()
+    horizon = db.session.scalar(select(func.min(IndexRegistration.position)).where(
+        IndexRegistration.seen_at >= now - timedelta(days=forget_after_days)))
+    if not horizon:
+        return 0
+    later = ChangeEntry.__table__.alias("later")
+    superseded = (select(later.c.id).where(later.c.business_id == ChangeEntry.business_id,
+                                           later.c.id > ChangeEntry.id).exists())
+    result = db.session.execute(delete(ChangeEntry).where(
+        ChangeEntry.id <= horizon, ChangeEntry.at < now - timedelta(days=keep_days),
+        superseded).execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount
 
 
 def backfill() -> int:

@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from . import changelog, sample, services
+from . import changelog, follow, sample, services
 from .importers import ImportFileError
 from .models import db
 from .reference_tables import load_reference_data
@@ -42,8 +42,19 @@ def init_db_command():
         click.echo(f"Search index created: {services.reindex()} businesses.")
     elif not index.is_current():
         click.echo(f"Search index rebuilt: {services.reindex()} businesses.")
-    elif replayed := services.replay_unfinished_build():
-        click.echo(f"Search index: {replayed} writes of an interrupted reindex replayed.")
+    elif applied := follow.catch_up(follow.WRITE_WAIT):
+        click.echo(f"Search index: {applied} changes of the change log applied.")
+
+
+@click.command("prune-changes")
+@with_appcontext
+def prune_changes_command():
+    """Delete change-log entries superseded long ago and passed by every index."""
+    from flask import current_app
+
+    removed = changelog.prune(current_app.config["CHANGE_LOG_KEEP_DAYS"],
+                              current_app.config["INDEX_FORGET_AFTER_DAYS"])
+    click.echo(f"Removed {removed} superseded change-log entries.")
 
 
 def _print_report(report) -> None:
@@ -123,5 +134,5 @@ def init_app(app) -> None:
     from .instagram.cli import import_instagram_command
 
     for command in (init_db_command, seed_command, import_command, reindex_command,
-                    import_instagram_command, cleanup_photos_command):
+                    import_instagram_command, cleanup_photos_command, prune_changes_command):
         app.cli.add_command(command)

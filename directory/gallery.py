@@ -6,9 +6,6 @@ session out. Files are written before the commit, so a rolled-back write can lea
 row names: `sweep_orphans()` (the `cleanup-photos` command) removes them after a grace time.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -67,14 +64,11 @@ def snapshot(photo: Photo) -> dict:
             "caption": photo.caption, "alt": photo.alt, "credit": photo.credit}
 
 
-@contextmanager
-def _writing() -> Iterator[None]:
-    try:
-        yield
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
+def _writing():
+    """One unit of work (services.changing): a photo changes what the public sees."""
+    from . import services  # here: services -> importers -> gallery
+
+    return services.changing()
 
 
 def _business(slug: str) -> Business:

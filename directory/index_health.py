@@ -1,4 +1,7 @@
-"""Compare the search index with the database and mend it: `flask check-index [--repair]`."""
+"""Compare the search index with the database and mend it: `flask check-index [--repair]`.
+
+Also lists where every registered index (one per machine) stands in the change log.
+"""
 
 import logging
 from dataclasses import dataclass
@@ -7,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import services
+from . import changelog, follow, services
 from .models import Business, db
 from .search import BuildRunning, IndexUnavailable, get_index
 
@@ -32,6 +35,11 @@ def check(repair: bool = False) -> IndexHealth:
     """Return what differs between database and index; re-index those ids when `repair`."""
     index = get_index()
     swept = index.sweep()
+    if repair:
+        try:
+            follow.catch_up(follow.current_wait())  # what the log says first, then the rest
+        except IndexUnavailable:
+            pass  # rebuilt from the database below
     live = {row.id: (row.slug, row.name) for row in db.session.execute(
         select(Business.id, Business.slug, Business.name).where(Business.deleted_at.is_(None)))}
     try:
@@ -48,8 +56,16 @@ def check(repair: bool = False) -> IndexHealth:
         missing=set(live) - set(indexed), extra=set(indexed) - set(live),
         stale={i for i in set(live) & set(indexed) if live[i] != indexed[i]}, swept=swept)
     if repair and not health.ok:
-        services.index_businesses(health.missing | health.extra | health.stale)
+        follow.refresh(health.missing | health.extra | health.stale)
     return health
+
+
+def positions() -> tuple[int, list[tuple[str, int, str, bool]]]:
+    """Return the log's last entry and (index, position, last seen, this one) per index."""
+    this = follow.index_id()
+    return changelog.latest_cursor(), [
+        (r.index_id, r.position, r.seen_at.strftime("%Y-%m-%d %H:%M:%S"), r.index_id == this)
+        for r in follow.registrations()]
 
 
 @click.command("check-index")
@@ -64,6 +80,12 @@ def check_index_command(repair: bool):
                                    "check again when it is done") from error
     for name in health.swept:
         click.echo(f"removed leftover release {name}")
+    latest, indexes = positions()
+    click.echo(f"Change log: last entry {latest}; this index holds {get_index().position()}.")
+    for name, position, seen, this in indexes:
+        behind = f"{latest - position} behind" if position < latest else "up to date"
+        click.echo(f"  index {name}{' (this one)' if this else ''}: at {position}, {behind}, "
+                   f"last seen {seen} UTC")
     if health.unreadable:
         click.echo(f"The search index cannot be read: {health.unreadable}")
         if health.rebuilt is None:

@@ -154,16 +154,21 @@ _SHAPES = {"kuliner": _draw_bowl, "fesyen": _draw_shirt, "kriya": _draw_vase,
 
 def add_sample_photos() -> int:
     """Give most sample businesses one to three illustrations; return how many were added."""
-    import random
-
     from sqlalchemy import select
 
-    from . import gallery
+    from . import gallery, services
     from .models import Business, db
 
+    with services.changing():
+        added = _add_photos(gallery, db.session.scalars(
+            select(Business).where(Business.fictional).order_by(Business.slug)))
+    return added
+
+
+def _add_photos(gallery, businesses) -> int:
+    import random
+
     added = 0
-    businesses = db.session.scalars(select(Business).where(Business.fictional)
-                                    .order_by(Business.slug))
     for business in businesses:
         rng = random.Random(business.slug)
         if business.photos or rng.random() > PHOTO_SHARE:
@@ -176,5 +181,4 @@ def add_sample_photos() -> int:
                 filename=f"ilustrasi-{variant}.png", caption=product,
                 alt=f"Gambar ilustrasi {product} (bukan foto asli usaha ini)", credit=CREDIT)
             added += photo is not None
-    db.session.commit()
     return added

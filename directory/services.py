@@ -1,23 +1,25 @@
 """Use-cases: the one place that touches both the database and the search index.
 
-The index is written after the database commits, never before, so a rolled-back write
-leaves no ghost document.
+Business data is written only inside `changing()`: one transaction that also logs each
+business changed (changelog.py). The index follows that log after the commit (follow.py),
+here and on every other machine, so a rolled-back write leaves no ghost document and a
+crash at any moment loses nothing the database acknowledged.
 """
 
 import os
-from collections.abc import Callable, Iterable
-from contextlib import nullcontext
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from . import querylog, vocabulary_additions
+from . import changelog, follow, pausepoints, querylog, vocabulary_additions
 from .importers import ImportReport, PhotoSteps, run_import
 from .models import Business, Category, Feature, Kecamatan, Kelurahan, Rubric, db
-from .search import BuildRunning, IndexUnavailable, SearchPage, SearchRequest, get_index
+from .search import BuildRunning, SearchIndex, SearchPage, SearchRequest, get_index
 from .search.documents import business_document
 
 INDEX_BATCH = 500
@@ -25,6 +27,42 @@ INDEX_BATCH = 500
 # rather than as updates of the live index, when the caller allows processes.
 BULK_REBUILD = 5_000
 SUGGESTIONS = 10
+
+
+@dataclass
+class Change:
+    """One unit of work: the session to write business rows in, committed on exit."""
+
+    session: Session
+
+    def add(self, row) -> None:
+        self.session.add(row)
+
+
+@contextmanager
+def changing(*, follow_now: bool = True) -> Iterator[Change]:
+    """The one way to write business data: commit on exit (roll back on error), then index.
+
+    The change-log entries are written by the session hook inside this transaction; the
+    index is written after the commit, never inside it. `follow_now`: apply the change to
+    this machine's index before returning (else the next search or the follower does).
+    """
+    try:
+        yield Change(db.session)
+        pausepoints.pause("before-commit")
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    pausepoints.pause("after-commit")
+    if follow_now:
+        follow.after_write()
+
+
+def searchable() -> SearchIndex:
+    """Return the search index, caught up with the change log when it fell behind."""
+    follow.before_search()
+    return get_index()
 
 
 def live_businesses():
@@ -60,7 +98,7 @@ def search_businesses(request: SearchRequest, *, log: bool = False
     `log`: count a citizen's search in the query log (the first page of a text search).
     """
     request = with_additions(request)
-    page = get_index().search(request)
+    page = searchable().search(request)
     if log and request.page == 1 and request.text.strip():
         querylog.record(request.text, page.total, filtered=bool(request.filters),
                         corrected=page.typos or page.suggestion is not None)
@@ -95,7 +133,7 @@ def check_vocabulary_addition(text: str, days: int = 30, limit: int = 200) -> li
     fixes = []
     for item in querylog.top_queries(end - timedelta(days=days - 1), end, zero_only=True,
                                      limit=limit):
-        page = get_index().search(SearchRequest(text=item["query"], per_page=1,
+        page = searchable().search(SearchRequest(text=item["query"], per_page=1,
                                                 additions=additions))
         if page.total:
             fixes.append({"query": item["query"], "searches": item["zero_results"],
@@ -105,63 +143,12 @@ def check_vocabulary_addition(text: str, days: int = 30, limit: int = 200) -> li
 
 def suggest(text: str) -> list[dict]:
     """Return up to 10 completions of what a citizen is typing."""
-    return get_index().suggest(text, limit=SUGGESTIONS)
-
-
-def _documents(ids: Iterable[int] | None = None) -> Iterable[dict]:
-    statement = live_businesses().options(selectinload(Business.features)).order_by(Business.id)
-    if ids is not None:
-        statement = statement.where(Business.id.in_(list(ids)))
-    for business in db.session.scalars(statement.execution_options(yield_per=INDEX_BATCH)):
-        yield business_document(business)
-
-
-def index_businesses(ids: Iterable[int], procs: int = 1) -> None:
-    """Bring the index in line with the database for these business ids (after commit).
-
-    With `procs` > 1 (the CLI) and at least BULK_REBUILD ids, rebuilds the whole index in
-    that many processes instead: cheaper than updating document by document.
-    """
-    ids = set(ids)
-    if not ids:
-        return
-    index = get_index()
-    if procs > 1 and len(ids) >= BULK_REBUILD and not index.is_writing():
-        try:
-            reindex(procs=procs)
-            return
-        except BuildRunning:
-            pass  # someone else is rebuilding: it replays these ids after its switch
-    # Before touching the live release: a rebuild running now replays these after its switch.
-    index.note_changed(ids)
-    try:
-        _write_documents(index, ids)
-    except IndexUnavailable as error:
-        # The database holds the change; the rebuild from it (or its journal) brings it in.
-        from . import index_recovery  # here: index_recovery -> jobs -> services
-
-        index_recovery.recover(error)
-
-
-def _write_documents(index, ids: set[int]) -> None:
-    live = set()
-    # One writer for every batch: a commit per batch re-merges segments (measured: importing
-    # 10,000 businesses took 59 s with a commit per batch of 500, 28 s with one commit).
-    with nullcontext() if index.is_writing() else index.writing():
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), INDEX_BATCH):
-            chunk = ordered[start:start + INDEX_BATCH]
-            documents = list(_documents(chunk))
-            live.update(int(d["id"]) for d in documents)
-            index.upsert(documents)
-        gone = ids - live
-        if gone:
-            index.delete(gone)
+    return searchable().suggest(text, limit=SUGGESTIONS)
 
 
 def _documents_in_batches() -> Iterable[dict]:
     # Short read transactions, one per batch: a long one would hold back staff writes, and
-    # a business written after its batch was read is journaled and replayed anyway.
+    # a business written after the build noted its log position is applied after the swap.
     with Session(db.engine) as session:
         ids = list(session.scalars(select(Business.id).where(Business.deleted_at.is_(None))
                                    .order_by(Business.id)))
@@ -177,24 +164,23 @@ def reindex(progress: Callable[[int], None] | None = None, *, lock=None,
             procs: int = 1) -> int:
     """Rebuild the whole index from the database beside the live one, then swap it in.
 
-    Businesses written during the build are re-indexed into the new release after the
-    switch. `lock`: the index's build lock, when the caller already holds it. `procs`:
-    processes that analyse and write (> 1 only from a single-threaded caller: it forks).
+    Notes the change log's position first, builds from the database, swaps, then applies
+    the changes made since. `lock`: the index's build lock, when the caller already holds
+    it. `procs`: processes that analyse and write (> 1 only from a single-threaded caller:
+    it forks).
     """
-    return get_index().rebuild(_documents_in_batches(), progress=progress,
-                               replay=index_businesses, lock=lock, procs=procs)
+    with Session(db.engine) as session:  # a fresh snapshot: every entry up to it committed
+        at = session.scalar(select(func.max(changelog.ChangeEntry.id))) or 0
+    count = get_index().rebuild(_documents_in_batches(), progress=progress, at=at, lock=lock,
+                                procs=procs)
+    follow.register(at)
+    follow.catch_up(follow.WRITE_WAIT)
+    return count
 
 
 def build_processes(count: int) -> int:
     """Return how many processes a CLI build of `count` businesses should use."""
     return min(2, os.cpu_count() or 1) if count >= BULK_REBUILD else 1
-
-
-def replay_unfinished_build() -> int:
-    """Index the writes a killed build journaled but never replayed; return how many."""
-    ids = get_index().take_unreplayed()
-    index_businesses(ids)
-    return len(ids)
 
 
 def count_live() -> int:
@@ -208,21 +194,26 @@ def import_bytes(data: bytes, filename: str, dry_run: bool = False,
     """Import a staff file; commit and index unless `dry_run`. Unreadable files change nothing.
 
     `before_commit(report)` may add rows (an audit entry) to the same transaction.
-    `procs`: see `index_businesses` (the CLI passes 2 for a large file).
+    `procs` > 1 (the CLI, for a large file): at least BULK_REBUILD changed businesses are
+    indexed by a parallel rebuild rather than one by one.
     """
-    try:
-        report = run_import(data, filename, dry_run=dry_run, progress=progress,
-                            photo_steps=PHOTO_STEPS)
-    except Exception:
-        db.session.rollback()
-        raise
     if dry_run:
-        db.session.rollback()
-        return report
-    if before_commit:
-        before_commit(report)
-    db.session.commit()
-    index_businesses(report.changed_ids, procs=procs)
+        try:
+            return run_import(data, filename, dry_run=True, progress=progress,
+                              photo_steps=PHOTO_STEPS)
+        finally:
+            db.session.rollback()
+    with changing(follow_now=False):
+        report = run_import(data, filename, progress=progress, photo_steps=PHOTO_STEPS)
+        if before_commit:
+            before_commit(report)
+    if procs > 1 and len(report.changed_ids) >= BULK_REBUILD:
+        try:
+            reindex(procs=procs)
+            return report
+        except BuildRunning:
+            pass  # someone else is rebuilding: it applies this import after its swap
+    follow.after_write()
     return report
 
 
@@ -336,7 +327,7 @@ def features_timeline(rubric_slugs: list[str], years: list[int], page: int,
 
 def matching_ids(request: SearchRequest) -> list[int]:
     """Return the ids of every business that matches `request`, ascending (for exports)."""
-    return get_index().ids(with_additions(request))
+    return searchable().ids(with_additions(request))
 
 
 def unmet_demand(start, end, limit: int = 100) -> list[dict]:
@@ -352,7 +343,7 @@ def unmet_demand(start, end, limit: int = 100) -> list[dict]:
     unmet = []
     for item in querylog.searched_words(start, end, stopwords()):
         # Ids only (no ranking, facets or rows), then one query: is any of them featured?
-        ids = get_index().ids(with_additions(SearchRequest(text=item["word"])))
+        ids = searchable().ids(with_additions(SearchRequest(text=item["word"])))
         featured = bool(ids) and db.session.scalar(
             select(Feature.id).where(Feature.business_id.in_(ids)).limit(1)) is not None
         if not featured:

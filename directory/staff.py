@@ -1,12 +1,11 @@
 """Staff use-cases: edit businesses and appearances, import uploads; audited and indexed.
 
-Every change holds the index writer first (503 when busy, nothing written), then commits
-the database with its audit entries, then writes the index: never before the commit.
+Every change is one `services.changing()` unit of work: the rows, their audit entries and
+change-log entries commit together; the index follows the log after the commit.
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -18,33 +17,15 @@ from .errors import ApiError, Conflict, NotFound
 from .importers import ImportFileError, ImportReport
 from .importers.fields import slugify
 from .models import Business, Feature, db, utcnow
-from .search import get_index
-
-
-@dataclass
-class Change:
-    """What one staff action touched: the businesses to re-index."""
-
-    business_ids: set[int] = field(default_factory=set)
 
 
 @contextmanager
-def _change() -> Iterator[Change]:
-    change = Change()
-    index = get_index()
+def _change() -> Iterator[services.Change]:
     try:
-        with index.writing() as held:
+        with services.changing() as change:
             yield change
-            db.session.commit()
-            services.index_businesses(change.business_ids)
     except IntegrityError as error:
-        db.session.rollback()
         raise Conflict("That conflicts with a record already stored.") from error
-    except BaseException:
-        db.session.rollback()
-        raise
-    if held.stale:  # a rebuild swapped releases while we wrote: write the new one too
-        services.index_businesses(change.business_ids)
 
 
 def business_snapshot(business: Business) -> dict:
@@ -87,19 +68,18 @@ def create_business(data: dict) -> Business:
     if not slug:
         raise ApiError("A slug cannot be derived from this name; give one.",
                        {"slug": ["Required for this name."]}, status=422)
-    with _change() as change:
+    with _change():
         if db.session.scalars(select(Business.id).where(Business.slug == slug)).first():
             raise Conflict(f"A business with slug {slug!r} exists.")
         business = Business(slug=slug, **data)
         db.session.add(business)
         db.session.flush()
-        change.business_ids.add(business.id)
         audit.record("business.create", slug, after=business_snapshot(business))
     return business
 
 
 def update_business(slug: str, data: dict) -> Business:
-    with _change() as change:
+    with _change():
         business = find_business(slug)
         before = business_snapshot(business)
         new_slug = data.get("slug")
@@ -111,7 +91,6 @@ def update_business(slug: str, data: dict) -> Business:
         # updated_at moves by its onupdate only when a value changed: saving an unchanged
         # form is no change (nor a change-log entry).
         db.session.flush()
-        change.business_ids.add(business.id)
         audit.record("business.update", business.slug, before, business_snapshot(business))
     return business
 
@@ -126,7 +105,7 @@ def restore_business(slug: str) -> Business:
 
 
 def _set_deleted(slug: str, deleted: bool) -> Business:
-    with _change() as change:
+    with _change():
         business = find_business(slug)
         if (business.deleted_at is not None) == deleted:
             state = "deleted" if deleted else "live"
@@ -134,7 +113,6 @@ def _set_deleted(slug: str, deleted: bool) -> Business:
         before = business_snapshot(business)
         business.deleted_at = utcnow() if deleted else None
         db.session.flush()
-        change.business_ids.add(business.id)
         action = "business.delete" if deleted else "business.restore"
         audit.record(action, slug, before, business_snapshot(business))
     return business
@@ -157,19 +135,18 @@ def _unique_feature(business_id: int, data: dict, own_id: int | None = None) -> 
 
 
 def add_feature(slug: str, data: dict) -> Feature:
-    with _change() as change:
+    with _change():
         business = find_business(slug)
         _unique_feature(business.id, data)
         feature = Feature(**data)
         business.features.append(feature)
         db.session.flush()
-        change.business_ids.add(business.id)
         audit.record("feature.create", slug, after=feature_snapshot(feature))
     return feature
 
 
 def update_feature(feature_id: int, data: dict) -> Feature:
-    with _change() as change:
+    with _change():
         feature = _feature(feature_id)
         before = feature_snapshot(feature)
         merged = {"rubric_slug": feature.rubric_slug, "featured_on": feature.featured_on, **data}
@@ -177,16 +154,14 @@ def update_feature(feature_id: int, data: dict) -> Feature:
         for name, value in data.items():
             setattr(feature, name, value)
         db.session.flush()
-        change.business_ids.add(feature.business_id)
         audit.record("feature.update", feature.business.slug, before, feature_snapshot(feature))
     return feature
 
 
 def delete_feature(feature_id: int) -> None:
-    with _change() as change:
+    with _change():
         feature = _feature(feature_id)
         before = feature_snapshot(feature)
-        change.business_ids.add(feature.business_id)
         slug = feature.business.slug
         feature.business.features.remove(feature)
         db.session.delete(feature)
@@ -194,18 +169,11 @@ def delete_feature(feature_id: int) -> None:
 
 
 def import_upload(data: bytes, filename: str, dry_run: bool) -> ImportReport:
-    """Run the staff importer on an upload; a dry run holds no lock and writes nothing."""
+    """Run the staff importer on an upload; a dry run writes nothing."""
     try:
-        if dry_run:
-            return services.import_bytes(data, filename, dry_run=True)
-        index = get_index()
-        with index.writing() as held:
-            # import_bytes commits, then indexes through the writer held here.
-            report = services.import_bytes(
-                data, filename, before_commit=lambda report: _import_audit(report, filename))
-        if held.stale:
-            services.index_businesses(report.changed_ids)
-        return report
+        return services.import_bytes(
+            data, filename, dry_run=dry_run,
+            before_commit=lambda report: _import_audit(report, filename))
     except ImportFileError as error:
         raise ApiError(f"{filename} was not imported, nothing changed: {error}",
                        {"file": [str(error)]}, status=422) from error

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from directory import services
+from directory import changelog, services
 from directory.models import Business, Kelurahan, db
 
 DATA = Path(__file__).parent / "data"
@@ -112,21 +112,18 @@ def test_init_db_leaves_a_current_index_alone(app):
     assert app.extensions["search"].release_id() == before
 
 
-def test_init_db_replays_writes_a_killed_reindex_journaled_but_never_replayed(app):
-    from directory.search.releases import CHANGED
-
+def test_init_db_applies_changes_the_index_has_not_applied_yet(app):
     index = app.extensions["search"]
     with app.app_context():
         rawon = db.session.scalars(select(Business).where(Business.slug == "rawon-pak-darmo")
                                    ).one()
         rawon.products = ["soto daging"]
-        db.session.commit()
-        # The write landed during a build that switched releases and died before replaying.
-        live = index.releases.path(index.release_id())
-        (Path(live) / CHANGED).write_text(f"{rawon.id}\n")
-    assert app.test_client().get("/api/v1/businesses?q=soto").get_json()["total"] == 0
+        db.session.commit()  # logged by the commit; no process applied it (one killed after)
+        assert index.position() < changelog.latest_cursor()
     result = app.test_cli_runner().invoke(args=["init-db"])
-    assert "1 writes of an interrupted reindex replayed" in result.output
+    assert "1 changes of the change log applied" in result.output
+    with app.app_context():
+        assert index.position() == changelog.latest_cursor()
     assert app.test_client().get("/api/v1/businesses?q=soto").get_json()["total"] == 1
     again = app.test_cli_runner().invoke(args=["init-db"])
-    assert "replayed" not in again.output
+    assert "applied" not in again.output

@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -257,3 +258,185 @@ def test_a_job_whose_process_was_killed_reads_as_interrupted_on_every_machine(
     assert on_a == on_b
     # Silent for INTERRUPTED_AFTER seconds after its last beat: between that and one beat more.
     assert INTERRUPTED_AFTER - HEARTBEAT - 0.1 <= noticed <= INTERRUPTED_AFTER + 1.0
+
+
+# -- several machines, each index following the one change log ----------------------------
+
+VISIBLE_WITHIN = 1.0  # seconds: the issue's bound for a write to be found on every machine
+
+
+class Cluster:
+    """gunicorn "machines" (two workers each) on the module's PostgreSQL, own index each."""
+
+    def __init__(self, database, root: Path, token: str):
+        self.database, self.root, self.token = database, root, token
+        self.servers: dict[str, tuple[subprocess.Popen, str]] = {}
+
+    def start(self, name: str, fresh: bool = False) -> str:
+        folder = self.root / name
+        if not folder.exists():
+            if fresh:
+                folder.mkdir()  # an empty index folder: the machine builds from the database
+            else:
+                self.database.machine_folder(folder)
+        env = machine_env(self.database.url, folder, RATELIMIT_ENABLED="false")
+        self.servers[name] = start_gunicorn(folder, workers=2, env=env,
+                                            probe="/api/v1/categories")
+        return self.servers[name][1]
+
+    def stop(self, name: str) -> None:
+        stop(self.servers.pop(name)[0])
+
+    def base(self, name: str) -> str:
+        return self.servers[name][1]
+
+    def staff(self, name: str, method: str, path: str, body=None, files=None):
+        headers = {"Authorization": f"Bearer {self.token}"}
+        data = None
+        if files:
+            data, content_type = multipart(files)
+            headers["Content-Type"] = content_type
+        elif body is not None:
+            data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+        request = urllib.request.Request(self.base(name) + URL_PREFIX + path, data=data,
+                                         method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.load(response)
+        except urllib.error.HTTPError as error:
+            with error:
+                return error.code, json.load(error)
+
+
+def multipart(files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    boundary = "----directory-test-boundary"
+    parts = []
+    for field, (filename, content) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+                     f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+                     + content + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), \
+        f"multipart/form-data; boundary={boundary}"
+
+
+def slugs(base: str, q: str) -> list[str]:
+    status, _, body = get(f"{base}/api/v1/businesses?q={urllib.parse.quote(q)}&per_page=50")
+    assert status == 200, body
+    return [item["slug"] for item in body["items"]]
+
+
+def seconds_until(bases: list[str], check, cap: float = 30.0) -> list[float]:
+    """Per base: seconds until `check(base)` held on three answers in a row (both workers
+    answer some), polled; `cap` only ends a test that would hang."""
+    started, delays = time.monotonic(), []
+    for base in bases:
+        in_a_row = 0
+        while in_a_row < 3:
+            assert time.monotonic() - started < cap, f"{base} never caught up"
+            if check(base):
+                in_a_row += 1
+                if in_a_row == 1:
+                    first = time.monotonic() - started
+            else:
+                in_a_row = 0
+                time.sleep(0.02)
+        delays.append(first)
+    return delays
+
+
+@pytest.fixture(scope="module")
+def cluster(database, tmp_path_factory):
+    root = tmp_path_factory.mktemp("cluster")
+    setup = machine(database.url, root / "setup")
+    with setup.app_context():
+        token = auth.create_token("cluster")
+    close(setup)
+    servers = Cluster(database, root, token)
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            list(pool.map(servers.start, ("a", "b", "c")))
+        yield servers
+    finally:
+        for name in list(servers.servers):
+            servers.stop(name)
+
+
+def new_business(n: int) -> dict:
+    return {"name": f"Cilok Gajayana {n}", "slug": f"cilok-gajayana-{n}", "category": "kuliner",
+            "kelurahan": "Sumbersari", "products": ["cilok", f"cilok rasa {n}"]}
+
+
+def test_a_staff_write_on_one_machine_is_found_on_every_other_within_a_second(cluster):
+    a, b, c = (cluster.base(n) for n in ("a", "b", "c"))
+    delays = []
+    for n in range(5):
+        status, body = cluster.staff("a", "POST", "/businesses", new_business(n))
+        assert status == 201, body
+        slug = f"cilok-gajayana-{n}"
+        delays += seconds_until([b, c], lambda base, slug=slug: slug in slugs(base, "cilok"))
+    status, _ = cluster.staff("b", "DELETE", "/businesses/cilok-gajayana-0")
+    assert status == 200
+    delays += seconds_until([a, c], lambda base: "cilok-gajayana-0" not in slugs(base, "cilok"))
+    print(f"\nwrite-to-visible on the other machines: median {sorted(delays)[len(delays) // 2]:.3f}"
+          f" s, max {max(delays):.3f} s over {len(delays)}")
+    assert sorted(delays)[len(delays) // 2] < VISIBLE_WITHIN, delays
+
+
+def test_an_import_on_one_machine_is_found_on_every_other(cluster):
+    sheet = (b"featured_on,rubric,slug,name,category,district,kelurahan,products\n"
+             b"2024-02-02,umkm-of-the-week,tahu-petis-mak-ti,Tahu Petis Mak Ti,kuliner,Klojen,"
+             b"Kauman,tahu petis\n"
+             b"2024-02-09,umkm-of-the-week,batik-celaket-ayu,Batik Celaket Ayu,fesyen,Klojen,"
+             b"Samaan,batik tulis\n")
+    status, report = cluster.staff("b", "POST", "/imports", files={"file": ("week.csv", sheet)})
+    assert status == 200 and report["new_businesses"] == 2, report
+    seconds_until([cluster.base("a"), cluster.base("c")],
+                  lambda base: "tahu-petis-mak-ti" in slugs(base, "tahu petis")
+                  and "batik-celaket-ayu" in slugs(base, "batik celaket"))
+
+
+def test_a_machine_stopped_during_writes_catches_up_when_started(cluster):
+    cluster.stop("c")
+    assert cluster.staff("a", "POST", "/businesses", new_business(10))[0] == 201
+    assert cluster.staff("a", "PATCH", "/businesses/rawon-pak-darmo",
+                         {"products": ["rawon", "soto daging"]})[0] == 200
+    assert cluster.staff("b", "DELETE", "/businesses/cilok-gajayana-1")[0] == 200
+    c = cluster.start("c")  # the same index folder, behind the log by three entries
+    seconds_until([c], lambda base: "cilok-gajayana-10" in slugs(base, "cilok")
+                  and "cilok-gajayana-1" not in slugs(base, "cilok")
+                  and slugs(base, "soto daging")[:1] == ["rawon-pak-darmo"])
+
+
+def test_a_fresh_machine_with_an_empty_index_builds_from_the_database_and_catches_up(cluster):
+    d = cluster.start("d", fresh=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # 503 (Retry-After) while it builds, then answers
+            status, headers, body = get(d + "/api/v1/businesses?per_page=1")
+            if status == 200:
+                break
+            assert status == 503 and headers["Retry-After"], body
+            assert time.monotonic() < deadline, "the fresh machine never built its index"
+            time.sleep(0.1)
+        _, _, on_a = get(cluster.base("a") + "/api/v1/businesses?per_page=1")
+        assert body["total"] == on_a["total"]
+        assert cluster.staff("a", "POST", "/businesses", new_business(20))[0] == 201
+        seconds_until([d], lambda base: "cilok-gajayana-20" in slugs(base, "cilok"))
+    finally:
+        cluster.stop("d")
+
+
+def test_a_reindex_on_one_machine_leaves_the_others_serving(cluster):
+    status, job = cluster.staff("a", "POST", "/reindex")
+    assert status == 202, job
+    assert cluster.staff("c", "POST", "/businesses", new_business(30))[0] == 201
+    answers = []
+    while job["state"] == "running":
+        for name in ("b", "c"):
+            status, _, body = get(cluster.base(name) + "/api/v1/businesses?q=keripik")
+            answers.append((status, body.get("total")))
+        status, job = cluster.staff("b", "GET", f"/jobs/{job['id']}")  # any machine may tell
+    assert job["state"] == "done", job
+    assert answers and all(s == 200 and total > 0 for s, total in answers), answers
+    seconds_until([cluster.base(n) for n in ("a", "b", "c")],
+                  lambda base: "cilok-gajayana-30" in slugs(base, "cilok"))

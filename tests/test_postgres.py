@@ -1,6 +1,7 @@
 """The core on a real PostgreSQL server, started by the tests (not a mock, not SQLite)."""
 
 import contextlib
+import threading
 import time
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-from directory import auth, create_app, services
+from directory import auth, create_app, follow, services
 from directory.audit import AuditEntry
 from directory.models import Business, Feature, db
 from tests.postgres import postgres_server
@@ -210,7 +211,7 @@ def test_buying_details_photos_filters_and_counts_on_postgresql(pg_app, tmp_path
         business.halal, business.price_min, business.price_max = "ID3511000012", 5000, 20000
         assert gallery.add_photo(business, picture.getvalue(), filename="x.jpg") is not None
         db.session.commit()
-        services.index_businesses([business.id])
+        follow.catch_up()
     client = pg_app.test_client()
     totals = client.get("/api/v1/stats").get_json()["totals"]
     assert (totals["with_order_links"], totals["halal_certified"], totals["with_photos"]) == (
@@ -220,3 +221,50 @@ def test_buying_details_photos_filters_and_counts_on_postgresql(pg_app, tmp_path
     assert found["items"][0]["photo"]["width"] == 400
     csv_text = client.get("/api/v1/export/businesses.csv?halal=1").get_data(as_text=True)
     assert "https://shopee.co.id/x" in csv_text
+
+
+def test_change_log_ids_are_in_commit_order_so_no_reader_skips_one(staff_app):
+    """PostgreSQL allocates serial ids before commit: without the log's lock, a reader could
+    see entry n+1 committed while n is still in flight, move past n and never apply it."""
+    from sqlalchemy.orm import Session
+
+    from directory import changelog
+
+    with staff_app.app_context():
+        first, second = db.session.scalars(select(Business).order_by(Business.id).limit(2))
+        ids = first.id, second.id
+        db.session.remove()
+        slow = Session(db.engine)  # writes first, commits last
+        slow.get(Business, ids[0]).name = "Keripik Lambat"
+        slow.flush()  # its change-log entry is allocated now, inside the transaction
+        committed = []
+
+        def fast_write():
+            with staff_app.app_context(), Session(db.engine) as fast:
+                fast.get(Business, ids[1]).name = "Bakso Cepat"
+                fast.commit()  # waits for the slow writer: after it, in order
+                committed.append(changelog.latest_cursor())
+
+        thread = threading.Thread(target=fast_write)
+        thread.start()
+        try:
+            deadline = time.monotonic() + 10
+            while not waiting_for_the_log_lock():
+                assert time.monotonic() < deadline, "the second writer never waited"
+                time.sleep(0.01)
+            # Meanwhile a reader sees neither entry: nothing to skip over.
+            before = changelog.latest_cursor()
+            assert not changelog.entries_since(before, 10)
+        finally:
+            slow.commit()
+            slow.close()
+            thread.join(timeout=10)
+        entries = changelog.entries_since(before, 10)
+        assert [(e.business_id, e.kind) for e in entries] == [(ids[0], "changed"),
+                                                               (ids[1], "changed")]
+        assert entries[0].id < entries[1].id == committed[0]
+
+
+def waiting_for_the_log_lock() -> bool:
+    return bool(db.session.scalar(text(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from whoosh import collectors
 
-from directory import services
+from directory import follow, services
 from directory.models import Business, db
 from directory.search import SearchRequest, execution, get_index
 from directory.search.bitmaps import from_docnums, to_docnums
@@ -69,7 +69,7 @@ def test_a_write_empties_the_cached_answers(searched):
     business.products = ["sabun"]
     business.description = "Kelontong."
     db.session.commit()
-    services.index_businesses([business.id])
+    follow.catch_up()
     after = searched.search(request)
     assert business.id not in after.ids and after.total == before.total - 1
 

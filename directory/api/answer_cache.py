@@ -28,10 +28,10 @@ from functools import wraps
 
 from flask import current_app, g, request
 
-from .. import querylog, where_when
+from .. import querylog, services, where_when
 from ..changelog import ChangeEntry
 from ..models import db
-from ..search import SearchPage, SearchRequest, get_index
+from ..search import SearchPage, SearchRequest
 from ..vocabulary_additions import VocabularyAddition
 
 
@@ -133,7 +133,10 @@ def log_search(searched: SearchRequest, page: SearchPage) -> None:
 
 def _still_current(entry: Entry) -> bool:
     # The additions in entry.request are current: data_version() said the table is unchanged.
-    return get_index().search(replace(entry.request, now=where_when.now())) is entry.page
+    # Asked of the index caught up with the log: an answer made while it lagged (busy, or
+    # another process applying) is not served once the index has the change.
+    return services.searchable().search(
+        replace(entry.request, now=where_when.now())) is entry.page
 
 
 def _served(entry: Entry):

@@ -16,7 +16,7 @@ from marshmallow import ValidationError
 from sqlalchemy import JSON, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .. import audit, staff
+from .. import audit, services, staff
 from ..errors import ApiError, Conflict, NotFound
 from ..models import Business, db, utcnow
 from . import archive, extract
@@ -199,12 +199,12 @@ def publish(draft_id: int, merge_into: str | None) -> InstagramDraft:
     if not merge_into:
         slug = staff.create_business(business).slug
     staff.add_feature(slug, feature)
-    draft = get(draft_id)
-    added = _add_photos(slug, prepared, notes)
-    draft.state, draft.business_slug = "published", slug
-    audit.record("instagram.publish", str(draft.id),
-                 after={"business": slug, "photos": added, "photo_notes": notes})
-    db.session.commit()
+    with services.changing():  # the photos are business data: the index follows them
+        draft = get(draft_id)
+        added = _add_photos(slug, prepared, notes)
+        draft.state, draft.business_slug = "published", slug
+        audit.record("instagram.publish", str(draft.id),
+                     after={"business": slug, "photos": added, "photo_notes": notes})
     draft.notes = notes
     return draft
 

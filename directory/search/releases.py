@@ -1,10 +1,11 @@
 """Index releases on disk: build one beside the live one, swap a symlink, sweep the rest.
 
-`<root>/current` -> `releases/<id>`. Whoever builds holds an flock on `<root>/build.lock`
-(the kernel drops it when the builder dies, even by kill -9). A release being built holds
-BUILDING and collects in CHANGED the ids written meanwhile; READY marks a finished build;
-RETIRED is touched when it stops being live, which starts its grace period. Never imports
-Flask nor Whoosh.
+`<root>/current` -> `releases/<id>`. Whoever builds holds an flock on `<root>/build.lock`,
+whoever applies the change log to the live release one on `<root>/apply.lock` (the kernel
+drops them when the holder dies, even by kill -9). A release being built holds BUILDING;
+READY marks a finished build; POSITION is the last change-log entry the release holds
+(written after what it names, so it never claims more); RETIRED is touched when it stops
+being live, which starts its grace period. Never imports Flask nor Whoosh.
 """
 
 import fcntl
@@ -12,11 +13,10 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Iterable
 
 READY = "READY"
 BUILDING = "BUILDING"
-CHANGED = "CHANGED"
+POSITION = "POSITION"
 RETIRED = "RETIRED"
 GRACE_SECONDS = 60.0  # a replaced release stays this long for searchers still reading it
 
@@ -32,14 +32,19 @@ class BuildLock:
         self.path = path
         self._fd = None
 
-    def acquire(self) -> bool:
-        """Take the lock if nobody holds it; return whether we hold it now."""
+    def acquire(self, wait: float = 0.0) -> bool:
+        """Take the lock, waiting up to `wait` seconds for its holder; return whether we did."""
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    return False
+                time.sleep(0.01)
         self._fd = fd
         return True
 
@@ -77,6 +82,26 @@ class Releases:
         os.makedirs(self.dir, exist_ok=True)  # the whole folder may have been deleted
         return BuildLock(os.path.join(self.root, "build.lock"))
 
+    def apply_lock(self) -> BuildLock:
+        """The lock of whoever writes the change log into the live release."""
+        os.makedirs(self.dir, exist_ok=True)
+        return BuildLock(os.path.join(self.root, "apply.lock"))
+
+    def position(self, release: str) -> int | None:
+        """Return the last change-log entry `release` holds; None for one older than the log."""
+        try:
+            with open(os.path.join(self.path(release), POSITION)) as file:
+                return int(file.read().strip() or 0)
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def set_position(self, release: str, position: int) -> None:
+        """Record `position` atomically (a crash leaves the old one: less, never more)."""
+        path = os.path.join(self.path(release), POSITION)
+        temporary = f"{path}.{os.getpid()}.tmp"
+        _write(os.path.dirname(path), os.path.basename(temporary), str(int(position)))
+        os.replace(temporary, path)
+
     def build_running(self) -> bool:
         """Return whether someone (this process included) holds the build lock."""
         probe = self.lock()
@@ -107,41 +132,11 @@ class Releases:
         os.replace(temporary, self.current_link)
         if previous and os.path.isdir(self.path(previous)):
             _write(self.path(previous), RETIRED, str(time.time()))
-        # Writers check BUILDING after their commit: from here on they write the new release.
+        # Live now: no longer a build a sweep may remove once the build lock is free.
         os.remove(os.path.join(self.path(release), BUILDING))
 
     def abandon(self, release: str) -> None:
         shutil.rmtree(self.path(release), ignore_errors=True)
-
-    # -- writes that land during a build ------------------------------------------------
-
-    def note_changed(self, ids: Iterable[int]) -> None:
-        """Append `ids` to the CHANGED journal of every release being built."""
-        line = "".join(f"{int(i)}\n" for i in ids).encode()
-        if not line:
-            return
-        for name in os.listdir(self.dir):
-            if os.path.exists(os.path.join(self.dir, name, BUILDING)):
-                try:
-                    fd = os.open(os.path.join(self.dir, name, CHANGED),
-                                 os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-                except FileNotFoundError:  # swept meanwhile: a dead build
-                    continue
-                try:
-                    os.write(fd, line)  # one O_APPEND write: lines never interleave
-                finally:
-                    os.close(fd)
-
-    def take_changed(self, release: str) -> set[int]:
-        """Return and clear the ids journaled into `release` while it was built."""
-        path = os.path.join(self.path(release), CHANGED)
-        try:
-            with open(path) as journal:
-                ids = {int(line) for line in journal if line.strip()}
-        except FileNotFoundError:
-            return set()
-        os.remove(path)
-        return ids
 
     # -- cleaning -----------------------------------------------------------------------
 

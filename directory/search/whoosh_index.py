@@ -1,9 +1,10 @@
-"""The Whoosh index's lifecycle: releases, atomic rebuilds, writers, the current searcher.
+"""The Whoosh index's lifecycle: releases, atomic rebuilds, applying changes, the searcher.
 
 Layout on disk: `<root>/current` is a symlink to `releases/<release id>`. A rebuild writes a
 new release beside the live one and swaps the symlink with os.replace, so readers never see
-an empty or partial index. The schema is in schema.py, running a request in execution.py.
-Never imports Flask.
+an empty or partial index. Each release records the last change-log entry it holds; one
+process at a time applies the entries after it (`applying`). The schema is in schema.py,
+running a request in execution.py. Never imports Flask.
 """
 
 import errno
@@ -14,12 +15,13 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
+from .. import pausepoints
 from . import execution
 from .base import IndexBusy, IndexDiskFull, IndexUnavailable, SearchPage, SearchRequest
 from .releases import GRACE_SECONDS, BuildLock, BuildRunning, Releases
@@ -32,12 +34,30 @@ UNREADABLE = (OSError, EOFError, struct.error, pickle.UnpicklingError, ValueErro
 SEARCH_TIME_LIMIT = 0.8  # seconds; a search running longer returns what it found so far
 
 
-class HeldWriter:
-    """The live release's writer, held across a database commit (see `WhooshIndex.writing`)."""
+class Applier:
+    """The live release, held by the one process applying the change log to it."""
 
-    def __init__(self, release: str, writer):
-        self.release, self.writer = release, writer
-        self.stale = False  # set on exit: the live release changed while we wrote
+    def __init__(self, index: "WhooshIndex", release: str):
+        self.index, self.release = index, release
+        self.position = index.releases.position(release) or 0
+
+    def write(self, position: int, documents: Iterable[dict], deleted: Iterable[int]) -> None:
+        """Upsert `documents`, delete `deleted` ids, then record `position` as applied."""
+        try:
+            ix = whoosh_index.open_dir(self.index.releases.path(self.release))
+        except UNREADABLE as error:
+            raise _unreadable(self.release, error) from None
+        try:
+            with self.index._writer(ix) as writer:
+                _each(writer.update_document, documents)
+                _each(writer.delete_by_term,
+                      [{"fieldname": "id", "text": str(i)} for i in deleted])
+        finally:
+            ix.close()
+        # Committed first, recorded after: a crash in between re-applies (idempotent).
+        pausepoints.pause("applied-before-position")
+        self.index.releases.set_position(self.release, position)
+        self.position = position
 
 
 class WhooshIndex:
@@ -81,9 +101,15 @@ class WhooshIndex:
         if not self.exists():
             self.rebuild([])
 
+    def position(self) -> int:
+        """Return the last change-log entry the live release holds (0: none, or no index)."""
+        release = self.release_id()
+        return (self.releases.position(release) or 0) if release else 0
+
     def is_current(self) -> bool:
-        """Return whether the live index exists and has this version's fields."""
-        if not self.exists():
+        """Return whether the live index exists, has this version's fields and a position."""
+        release = self.release_id()
+        if release is None or self.releases.position(release) is None:
             return False
         try:
             _, ix = self._open()
@@ -118,14 +144,13 @@ class WhooshIndex:
 
     def rebuild(
         self, documents: Iterable[dict], progress: Callable[[int], None] | None = None,
-        replay: Callable[[set[int]], None] | None = None, lock: BuildLock | None = None,
-        procs: int = 1,
+        *, at: int = 0, lock: BuildLock | None = None, procs: int = 1,
     ) -> int:
-        """Write every document into a new release, switch to it atomically, then replay.
+        """Write every document into a new release holding change `at`, switch to it atomically.
 
-        Writes that land meanwhile are journaled by `note_changed`; after the switch their
-        ids go to `replay` (which re-reads them from the database). Raises BuildRunning when
-        another build holds the lock; pass `lock` when the caller already holds it.
+        The caller read `at` before the documents and applies the changes after it once
+        this returns. Raises BuildRunning when another build holds the lock; pass `lock`
+        when the caller already holds it.
         `procs` > 1 analyses and writes in that many processes (one segment each): only
         from a single-threaded process such as the CLI, since it forks.
         """
@@ -149,10 +174,10 @@ class WhooshIndex:
                         "new index was abandoned and the live one is unchanged; free some "
                         "space and reindex again") from None
                 raise
+            self.releases.set_position(release, at)
+            pausepoints.pause("built-before-swap")
             self.releases.switch_to(release)
-            changed = self.releases.take_changed(release)
-            if changed and replay:
-                replay(changed)
+            pausepoints.pause("swapped")
             self.releases.sweep()
         finally:
             if own_lock:
@@ -188,76 +213,24 @@ class WhooshIndex:
         except LockError as error:
             raise IndexBusy("the search index is busy; try again shortly") from error
 
-    def take_unreplayed(self) -> set[int]:
-        """Return the ids journaled into the live release that its build never replayed.
+    @contextmanager
+    def applying(self, wait: float = 0.0) -> Iterator[Applier | None]:
+        """Hold the right to apply changes to the live release (None: another process has it).
 
-        A build killed between its switch and its replay leaves them; none while a build runs.
+        Waits up to `wait` seconds for the process applying now; that one's work shows in
+        every searcher here as soon as it commits.
         """
-        lock = self.build_lock()
-        if not lock.acquire():
-            return set()
+        lock = self.releases.apply_lock()
+        if not lock.acquire(wait):
+            yield None
+            return
         try:
-            live = self.release_id()
-            return self.releases.take_changed(live) if live else set()
+            release = self.release_id()
+            if release is None:
+                raise IndexUnavailable(f"there is no live search index in {self.root}")
+            yield Applier(self, release)
         finally:
             lock.release()
-
-    def note_changed(self, ids: Iterable[int]) -> None:
-        """Journal ids written now, for the build in progress to replay after its switch."""
-        self.releases.note_changed(ids)
-
-    @contextmanager
-    def writing(self):
-        """Hold the live release's writer: IndexBusy before anything else is done when busy.
-
-        Lets a caller take the lock, commit its database transaction, then write the
-        documents, so a busy index refuses a change instead of missing a committed one.
-        Inside, `upsert` and `delete` in this thread use the held writer; on exit the writer
-        commits (or cancels on error) and `stale` says whether a rebuild swapped meanwhile.
-        """
-        if getattr(self._local, "held", None) is not None:
-            raise RuntimeError("writing() does not nest")
-        release, ix = self._open()
-        held = HeldWriter(release, self._writer(ix))
-        self._local.held = held
-        try:
-            yield held
-        except BaseException:
-            held.writer.cancel()
-            raise
-        else:
-            held.writer.commit()
-        finally:
-            self._local.held = None
-            ix.close()
-        held.stale = self.release_id() != release
-
-    def is_writing(self) -> bool:
-        """Return whether this thread holds the writer (inside `writing()`)."""
-        return getattr(self._local, "held", None) is not None
-
-    def upsert(self, documents: Iterable[dict]) -> int:
-        """Add or replace documents by id in the live index."""
-        held = getattr(self._local, "held", None)
-        if held is not None:
-            return _each(held.writer.update_document, documents)
-        _, ix = self._open()
-        with self._writer(ix) as writer:
-            count = _each(writer.update_document, documents)
-        ix.close()
-        return count
-
-    def delete(self, ids: Iterable[int]) -> None:
-        """Remove the documents of these business ids from the live index."""
-        terms_ = [{"fieldname": "id", "text": str(i)} for i in ids]
-        held = getattr(self._local, "held", None)
-        if held is not None:
-            _each(held.writer.delete_by_term, terms_)
-            return
-        _, ix = self._open()
-        with self._writer(ix) as writer:
-            _each(writer.delete_by_term, terms_)
-        ix.close()
 
     # -- reads ------------------------------------------------------------------------
 

@@ -18,7 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from directory import create_app, services
+from directory import create_app, follow, services
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -149,8 +149,7 @@ def dress_up(app) -> None:
         for name, value in details.items():
             setattr(business, name, value)
     db.session.commit()
-    services.index_businesses(
-        db.session.scalars(select(Business.id).where(Business.slug.in_(DRESSED))))
+    follow.catch_up()  # the commit logged them; this index applies the log now
 
 
 def recording(wsgi_app, paths: list):
