@@ -5,6 +5,9 @@ between requests live in `SearcherState`, whose caches depend on nothing but its
 (reopened, and so emptied, by any write or swap). Matching is set algebra over bitmaps of
 each term's postings (total, facets and the planner's counts need no scoring); only the
 shown page is ranked by Whoosh. Never imports Flask.
+
+Over 300 lines: SearcherState's caches and the functions that read them are one unit; the
+ranking (ranking.py), facets (facets.py) and bitmaps (bitmaps.py) are split out already.
 """
 
 import logging
