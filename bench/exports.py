@@ -19,7 +19,8 @@ from sqlalchemy import insert
 
 from directory import create_app, exports
 from directory.models import Business, Feature, db
-from directory.reference import load_reference_data, reference_data
+from directory.reference import reference_data
+from directory.reference_tables import load_reference_data
 
 WORDS = ("keripik", "tempe", "batik", "kopi", "bakso", "rawon", "keramik", "tas", "rajut",
          "sambal", "kue", "jamu", "topeng", "malangan", "apel", "susu", "madu", "kripik")

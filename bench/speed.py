@@ -124,7 +124,7 @@ def _env(folder: Path) -> dict:
 def _app(folder: Path):
     from directory import create_app
     from directory.models import db
-    from directory.reference import load_reference_data
+    from directory.reference_tables import load_reference_data
 
     env = _env(folder)
     app = create_app({"SQLALCHEMY_DATABASE_URI": env["DIRECTORY_SQLALCHEMY_DATABASE_URI"],

@@ -12,6 +12,8 @@ from flask import Flask
 def default_config(instance_path: str) -> dict:
     """Return the defaults; instance/config.py and then DIRECTORY_<KEY> in the environment
     override any key."""
+    from .search import DEFAULT_ANALYZER, SEARCH_TIME_LIMIT  # search's own defaults, once
+
     return {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "directory.sqlite3"),
         # Seconds to wait for PostgreSQL to accept a connection before answering 503, and
@@ -38,9 +40,9 @@ def default_config(instance_path: str) -> dict:
         "JOB_INTERRUPTED_AFTER_SECONDS": 30.0,
         # "indonesian" (stems, variants, places, typos) or "plain" (the core's words only).
         # Changing it needs `flask --app directory reindex`.
-        "SEARCH_ANALYZER": "indonesian",
+        "SEARCH_ANALYZER": DEFAULT_ANALYZER,
         # Seconds a search may run before it answers with the hits found so far.
-        "SEARCH_TIME_LIMIT": 0.8,
+        "SEARCH_TIME_LIMIT": SEARCH_TIME_LIMIT,
         # A staff upload: a sheet, a photo, or a .zip of a sheet and its photos.
         "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,
         # Bytes of path + query; longer gets a JSON 414. Below gunicorn's own limit

@@ -11,7 +11,7 @@ from tqdm import tqdm
 from . import changelog, follow, sample, services
 from .importers import ImportFileError
 from .models import db
-from .reference import load_reference_data
+from .reference_tables import load_reference_data
 from .schema_upgrade import add_missing_columns
 from .search import BuildRunning, IndexDiskFull, get_index
 

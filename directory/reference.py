@@ -1,14 +1,20 @@
-"""Reference data of Kota Malang shipped with the package, and matching names against it.
+"""Reference data of Kota Malang shipped with the package, and names matched against it.
 
-Kelurahan are matched ignoring case, spaces and hyphens: "Rampal Celaket" = "Rampalcelaket".
+The one reader of `data/reference.json` (categories, rubrics, kecamatan with kelurahan, sentra)
+and the one place-name key, used by the schemas, the importer and search alike. It needs no
+database: `reference_tables.py` copies the data into the tables.
 """
 
 import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .models import Category, Kecamatan, Kelurahan, Rubric, db
+from .normalise import fold
+
+# The longest text each business field takes, whoever writes it (staff API, import, drafts).
+MAX_LENGTH = {"name": 200, "owner": 200, "address": 300, "description": 5000, "slug": 120}
 
 
 @cache
@@ -18,12 +24,12 @@ def reference_data() -> dict:
 
 
 def place_key(name: str) -> str:
-    """Return the matching key of a place name.
+    """Return the matching key of a place name: folded, without spaces, hyphens or marks.
 
-    >>> place_key("Rampal-Celaket"), place_key(" Oro-oro Dowo ")
-    ('rampalcelaket', 'oroorodowo')
+    >>> place_key("Rampal-Celaket"), place_key(" Oro-oro Dowo "), place_key("Lowokwarú")
+    ('rampalcelaket', 'oroorodowo', 'lowokwaru')
     """
-    return re.sub(r"[\s\-_.']+", "", (name or "").casefold())
+    return re.sub(r"[\W_]+", "", fold(name or ""))
 
 
 @cache
@@ -43,26 +49,44 @@ def kecamatan_lookup() -> dict[str, str]:
     return {place_key(k["name"]): k["slug"] for k in reference_data()["kecamatan"]}
 
 
-def load_reference_data() -> dict[str, int]:
-    """Insert or update categories, rubrics and places; safe to run again."""
-    data = reference_data()
-    for position, item in enumerate(data["categories"]):
-        db.session.merge(Category(slug=item["slug"], label=item["label"],
-                                  label_en=item["label_en"], position=position))
-    for position, item in enumerate(data["rubrics"]):
-        db.session.merge(Rubric(slug=item["slug"], label=item["label"], about=item["about"],
-                                position=position))
-    for kecamatan in data["kecamatan"]:
-        db.session.merge(Kecamatan(slug=kecamatan["slug"], name=kecamatan["name"],
-                                   code=kecamatan["code"]))
-        for kelurahan in kecamatan["kelurahan"]:
-            db.session.merge(Kelurahan(slug=kelurahan["slug"], name=kelurahan["name"],
-                                       kecamatan_slug=kecamatan["slug"],
-                                       also_written=kelurahan["also_written"]))
-    db.session.commit()
-    return {
-        "categories": len(data["categories"]),
-        "rubrics": len(data["rubrics"]),
-        "kecamatan": len(data["kecamatan"]),
-        "kelurahan": sum(len(k["kelurahan"]) for k in data["kecamatan"]),
-    }
+@cache
+def kecamatan_names() -> dict[str, str]:
+    """Return kecamatan slug -> its name as written."""
+    return {k["slug"]: k["name"] for k in reference_data()["kecamatan"]}
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a business is: the slugs of its kelurahan and of that kelurahan's kecamatan."""
+
+    kelurahan: str
+    kecamatan: str
+
+
+class UnknownKelurahan(ValueError):
+    """No kelurahan of Kota Malang is written this way."""
+
+
+class KelurahanElsewhere(ValueError):
+    """The kelurahan exists but lies in another kecamatan (`actual`, a slug)."""
+
+    def __init__(self, actual: str):
+        super().__init__(f"The kelurahan is in kecamatan {kecamatan_names()[actual]}.")
+        self.actual = actual
+
+
+def locate(kelurahan: str, kecamatan: str | None = None) -> Place:
+    """Return the place of a kelurahan written any usual way, checked against a kecamatan.
+
+    `kecamatan`, when given, is a name as typed; a kelurahan outside it (or a kecamatan that
+    does not exist) raises KelurahanElsewhere.
+
+    >>> locate("Rampal Celaket", "klojen")
+    Place(kelurahan='rampalcelaket', kecamatan='klojen')
+    """
+    found = kelurahan_lookup().get(place_key(kelurahan))
+    if found is None:
+        raise UnknownKelurahan(kelurahan)
+    if kecamatan is not None and kecamatan_lookup().get(place_key(kecamatan)) != found[1]:
+        raise KelurahanElsewhere(found[1])
+    return Place(*found)

@@ -9,7 +9,7 @@ import csv
 import io
 from importlib import resources
 
-from .importers.fields import slugify
+from .normalise import slugify
 
 FEATURES = "data/sample/features.csv"
 COMMERCE = "data/sample/commerce.csv"

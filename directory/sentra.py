@@ -6,7 +6,7 @@ may type either the name or the slug, in any case.
 
 from functools import cache
 
-from .importers.messages import Invalid
+from .messages import Invalid
 from .reference import reference_data
 
 

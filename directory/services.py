@@ -4,6 +4,9 @@ Business data is written only inside `changing()`: one transaction that also log
 business changed (changelog.py). The index follows that log after the commit (follow.py),
 here and on every other machine, so a rolled-back write leaves no ghost document and a
 crash at any moment loses nothing the database acknowledged.
+
+Over 300 lines: the write path, search, import and the reference lists with counts are here
+together until the lists move to a module of their own (issue 16, not yet done).
 """
 
 import os

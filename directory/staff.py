@@ -12,11 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from . import audit, services
-from .admin.schemas import StaffBusinessSchema, StaffFeatureSchema
 from .errors import ApiError, Conflict, NotFound
 from .importers import ImportFileError, ImportReport
-from .importers.fields import slugify
 from .models import Business, Feature, db, utcnow
+from .normalise import slugify
+from .records import StaffBusinessSchema, StaffFeatureSchema
 
 
 @contextmanager

@@ -10,7 +10,7 @@ import pytest
 
 from directory import create_app, services
 from directory.models import db
-from directory.reference import load_reference_data
+from directory.reference_tables import load_reference_data
 
 DATA = Path(__file__).parent / "data"
 CHECKOUT_INSTANCE = Path(__file__).resolve().parents[1] / "instance"
@@ -66,8 +66,9 @@ def checkout_instance_untouched():
     assert after == before, f"the suite wrote into {CHECKOUT_INSTANCE}: {before} -> {after}"
 
 
-def make_app(tmp_path: Path, **config):
-    app = create_app({
+def app_config(tmp_path: Path) -> dict:
+    """Return the config of an app whose every file lives under `tmp_path`."""
+    return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
         "SEARCH_INDEX_DIR": str(tmp_path / "index"),
@@ -78,8 +79,11 @@ def make_app(tmp_path: Path, **config):
         "PHOTO_DIR": str(tmp_path / "photos"),
         # The query log's tests flush by hand; no timer writes after a test is over.
         "QUERY_LOG_FLUSH_SECONDS": 3600,
-        **config,
-    })
+    }
+
+
+def make_app(tmp_path: Path, **config):
+    app = create_app({**app_config(tmp_path), **config})
     with app.app_context():
         db.create_all()
         load_reference_data()
@@ -113,16 +117,7 @@ def templates(tmp_path_factory):
 
 def _app_from(template: Path, tmp_path: Path):
     _copy_instance(template, tmp_path)
-    return create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
-        "SEARCH_INDEX_DIR": str(tmp_path / "index"),
-        "RATELIMIT_ENABLED": False,
-        "RATELIMIT_STORAGE_URI": f"sqlite:///{tmp_path / 'ratelimit.sqlite3'}",
-        "DRAFT_PHOTO_DIR": str(tmp_path / "drafts"),
-        "PHOTO_DIR": str(tmp_path / "photos"),
-        "QUERY_LOG_FLUSH_SECONDS": 3600,
-    })
+    return create_app(app_config(tmp_path))
 
 
 @pytest.fixture

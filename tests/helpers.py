@@ -1,4 +1,4 @@
-"""Assertions and set-ups shared by the test modules."""
+"""Assertions, clients and set-ups shared by the test modules."""
 
 
 def assert_error_shape(response, status: int) -> dict:
@@ -13,6 +13,21 @@ def assert_error_shape(response, status: int) -> dict:
     assert isinstance(error["message"], str) and error["message"]
     assert set(error) <= {"status", "code", "message", "fields"}
     return error
+
+
+class StaffClient:
+    """A test client that sends the staff token to the staff API: `staff.post("/businesses")`."""
+
+    def __init__(self, client, token: str):
+        self._client, self._token = client, token
+
+    def __getattr__(self, method):
+        from directory.admin import URL_PREFIX
+
+        def call(path, **kwargs):
+            headers = {"Authorization": f"Bearer {self._token}", **kwargs.pop("headers", {})}
+            return getattr(self._client, method)(URL_PREFIX + path, headers=headers, **kwargs)
+        return call
 
 
 def spend_the_search_budget(index, monkeypatch) -> None:

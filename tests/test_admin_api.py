@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from directory import auth, services
+from directory import normalise as import_fields
 from directory.admin import URL_PREFIX
 from directory.audit import AuditEntry
-from directory.importers import fields as import_fields
 from directory.models import Business, Feature, db, utcnow
-from tests.helpers import assert_error_shape
+from tests.helpers import StaffClient, assert_error_shape
 
 DATA = Path(__file__).parent / "data"
 
@@ -32,13 +32,7 @@ def token(app):
 @pytest.fixture
 def staff(client, token):
     """The test client sending the staff token."""
-    class Staff:
-        def __getattr__(self, method):
-            def call(path, **kwargs):
-                headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
-                return getattr(client, method)(URL_PREFIX + path, headers=headers, **kwargs)
-            return call
-    return Staff()
+    return StaffClient(client, token)
 
 
 def found(client, q: str) -> list[str]:

@@ -7,10 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from directory import auth, services
-from directory.admin import URL_PREFIX
 from directory.importers import commerce
 from directory.models import Business, db
-from tests.helpers import assert_error_shape
+from tests.helpers import StaffClient, assert_error_shape
 
 HEADER = ("featured_on,rubric,slug,name,category,district,kelurahan,price_range,order_links,"
           "qris,nib,halal,pirt\n")
@@ -30,15 +29,7 @@ def business(slug: str) -> Business:
 def staff(app):
     with app.app_context():
         token = auth.create_token("ani")
-    client = app.test_client()
-
-    class Staff:
-        def __getattr__(self, method):
-            def call(path, **kwargs):
-                headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
-                return getattr(client, method)(URL_PREFIX + path, headers=headers, **kwargs)
-            return call
-    return Staff()
+    return StaffClient(app.test_client(), token)
 
 
 # -- the rules ------------------------------------------------------------------------------

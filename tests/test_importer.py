@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from directory import normalise as import_fields
 from directory import services
 from directory.importers import ImportFileError
-from directory.importers import fields as import_fields
-from directory.importers.fields import featured_date, instagram_handle, whatsapp_number
 from directory.models import Business, Feature, db
+from directory.normalise import featured_date, instagram_handle, whatsapp_number
 
 DATA = Path(__file__).parent / "data"
 HEADER = ("featured_on,rubric,slug,name,owner,category,district,kelurahan,address,products,"
@@ -169,7 +169,7 @@ def test_dry_run_reports_and_writes_nothing(empty_app):
         report = services.import_file(DATA / "businesses.csv", dry_run=True)
         assert (report.new_businesses, report.new_features) == (11, 12)
         assert counts() == (0, 0)
-        assert empty_app.extensions["search"].document_ids() == set()
+        assert set(empty_app.extensions["search"].stored_fields()) == set()
 
 
 def test_json_rows_and_json_businesses_with_features(empty_app, write_file):
@@ -259,7 +259,7 @@ def test_the_index_reflects_an_import_when_it_returns(empty_app, write_file):
     with empty_app.app_context():
         services.import_file(path)
         ids = {b.id for b in db.session.scalars(select(Business))}
-        assert empty_app.extensions["search"].document_ids() == ids
+        assert set(empty_app.extensions["search"].stored_fields()) == ids
     response = empty_app.test_client().get("/api/v1/businesses?q=cwie")
     assert [i["slug"] for i in response.get_json()["items"]] == ["cwie-mie-pak-no"]
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from directory import auth, photos, services
 from directory.admin import URL_PREFIX
 from directory.models import Business, Photo, db
-from tests.helpers import assert_error_shape
+from tests.helpers import StaffClient, assert_error_shape
 
 GPS = {1: "S", 2: (7.0, 58.0, 30.0), 3: "E", 4: (112.0, 37.0, 45.0)}
 
@@ -51,15 +51,7 @@ def png_bomb(width=30000, height=30000) -> bytes:
 def staff(app):
     with app.app_context():
         token = auth.create_token("ani")
-    client = app.test_client()
-
-    class Staff:
-        def __getattr__(self, method):
-            def call(path, **kwargs):
-                headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
-                return getattr(client, method)(URL_PREFIX + path, headers=headers, **kwargs)
-            return call
-    return Staff()
+    return StaffClient(app.test_client(), token)
 
 
 def upload(staff, data, name="foto.jpg", slug="keripik-tempe-bu-sri", **form):

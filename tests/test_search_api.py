@@ -8,7 +8,7 @@ from whoosh.qparser import FuzzyTermPlugin, MultifieldParser
 
 from directory import create_app, services
 from directory.models import db
-from directory.reference import load_reference_data
+from directory.reference_tables import load_reference_data
 from tests.helpers import spend_the_search_budget
 
 DATA = Path(__file__).parent / "data"

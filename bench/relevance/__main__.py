@@ -61,7 +61,7 @@ def run(analyzer: str, csv_path: Path, queries: list[dict]) -> list[list[str]]:
     """Return the top K slugs of every query with `analyzer`."""
     from directory import create_app, services
     from directory.models import db
-    from directory.reference import load_reference_data
+    from directory.reference_tables import load_reference_data
     from directory.search import SearchRequest
 
     with tempfile.TemporaryDirectory() as tmp:

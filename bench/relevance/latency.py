@@ -11,8 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from directory.reference import reference_data
 from directory.search import SearchRequest
-from directory.search.data import reference
 from directory.search.places import document_places
 from directory.search.suggest import completion_lines
 from directory.search.whoosh_index import WhooshIndex
@@ -28,7 +28,7 @@ PREFIXES = ["k", "kri", "kop", "bak", "sam", "din", "tempe"]
 
 def documents(count: int, seed: int = 7):
     corpus = load_corpus(Path(__file__).parent / "corpus.txt")
-    places = [(k["slug"], kel["slug"]) for k in reference()["kecamatan"]
+    places = [(k["slug"], kel["slug"]) for k in reference_data()["kecamatan"]
               for kel in k["kelurahan"]]
     owners = ["Sri", "Budi", "Ani", "Joko", "Rina", "Agus", "Dewi", "Eko", "Siti", "Hadi"]
     rng = random.Random(seed)

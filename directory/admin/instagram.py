@@ -9,6 +9,7 @@ from ..auth import require_token
 from ..errors import ApiError
 from ..instagram import archive, drafts
 from ..instagram.cli import describe
+from ..reference import MAX_LENGTH
 from ..schemas import PageArgs, PageSchema
 from ..timestamps import Timestamp
 
@@ -41,15 +42,18 @@ class DraftValuesSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    name = fields.String(allow_none=True, validate=validate.Length(max=200))
+    # The limits of the business fields, so a draft that loads is a business that saves.
+    name = fields.String(allow_none=True, validate=validate.Length(max=MAX_LENGTH["name"]))
     category = fields.String(allow_none=True)
     district = fields.String(allow_none=True)
     kelurahan = fields.String(allow_none=True)
-    address = fields.String(allow_none=True, validate=validate.Length(max=300))
+    address = fields.String(allow_none=True,
+                            validate=validate.Length(max=MAX_LENGTH["address"]))
     products = fields.List(fields.String(validate=validate.Length(max=100)), allow_none=True)
     instagram = fields.String(allow_none=True)
     whatsapp = fields.String(allow_none=True)
-    description = fields.String(allow_none=True, validate=validate.Length(max=5000))
+    description = fields.String(allow_none=True,
+                                validate=validate.Length(max=MAX_LENGTH["description"]))
     rubric = fields.String(allow_none=True)
     featured_on = fields.String(allow_none=True)
     post_url = fields.String(allow_none=True)

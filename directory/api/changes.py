@@ -3,7 +3,7 @@
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from .. import changelog, exports
-from ..importers.fields import MAX_INTEGER
+from ..normalise import MAX_INTEGER
 from ..timestamps import Timestamp
 from .blueprint import Blueprint
 from .exports import BusinessRecordSchema

@@ -6,9 +6,9 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..messages import Message, Note
 from .apply import ImportReport, apply_rows
 from .archive import Archive, read_zip
-from .messages import Message, Note
 from .readers import ImportFileError, RawRow, read_file
 from .rows import ImportRow, RowError, validate
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..messages import Message, Note
 from ..models import Business, Feature, db
-from .messages import Message, Note
 from .rows import ImportRow, RowError
 
 CHUNK = 500  # SQLite caps the number of bound parameters in one IN (...)

@@ -7,8 +7,8 @@ Each parser returns the clean value or raises ValueError with a reason for the r
 import re
 from urllib.parse import urlsplit
 
-from .fields import MAX_INTEGER
-from .messages import Invalid
+from ..messages import Invalid
+from ..normalise import MAX_INTEGER
 
 # (slug, label shown on the button, hosts); a host matches itself and its subdomains.
 # More specific hosts come first: spf.shopee.co.id is ShopeeFood, shopee.co.id Shopee.

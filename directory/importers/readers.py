@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
 
-from .messages import Message, Note
+from ..messages import Message, Note
 
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection): the
 # spreadsheet export (directory.exports) puts a ' before it, which unguard() drops again.

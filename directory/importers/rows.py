@@ -9,13 +9,22 @@ from datetime import date
 from functools import cache
 
 from .. import geo, hours
-from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
+from .. import normalise as fields
+from ..messages import Invalid, Message, Note
+from ..reference import (
+    MAX_LENGTH,
+    KelurahanElsewhere,
+    UnknownKelurahan,
+    kecamatan_lookup,
+    kecamatan_names,
+    locate,
+    place_key,
+    reference_data,
+)
 from ..sentra import sentra_slug, subsector_slug
-from . import commerce, fields
-from .messages import Invalid, Message, Note
+from . import commerce
 from .readers import RawRow
 
-MAX_LENGTH = {"name": 200, "owner": 200, "address": 300, "description": 5000, "slug": 120}
 SIMILAR = 0.7  # difflib ratio from which a reference name is offered for a misspelling
 
 RowError = Note  # an error is a note about a row that was skipped
@@ -129,11 +138,6 @@ def nearest(kind: str, typed: str, kecamatan: str | None = None) -> str | None:
     return names[close[0]] if close else None
 
 
-@cache
-def _kecamatan_names() -> dict[str, str]:
-    return {k["slug"]: k["name"] for k in reference_data()["kecamatan"]}
-
-
 OPTIONAL = {
     "owner": str, "address": str, "description": str,
     "instagram": fields.instagram_handle, "whatsapp": fields.whatsapp_number,
@@ -197,16 +201,16 @@ def validate(raw: RawRow) -> tuple[ImportRow | None, list[RowError]]:
         fail("district", "unknown_kecamatan", value=values["district"],
              suggest=nearest("kecamatan", values["district"]))
     if values.get("kelurahan"):
-        found = kelurahan_lookup().get(place_key(values["kelurahan"]))
-        if not found:
+        try:
+            clean["kelurahan"] = locate(values["kelurahan"],
+                                        values["district"] if kecamatan else None).kelurahan
+        except UnknownKelurahan:
             fail("kelurahan", "unknown_kelurahan", value=values["kelurahan"],
                  suggest=nearest("kelurahan", values["kelurahan"], kecamatan)
                  or nearest("kelurahan", values["kelurahan"]))
-        elif kecamatan and found[1] != kecamatan:
+        except KelurahanElsewhere as elsewhere:
             fail("kelurahan", "kelurahan_elsewhere", value=values["kelurahan"],
-                 kecamatan=values["district"], actual=_kecamatan_names()[found[1]])
-        else:
-            clean["kelurahan"] = found[0]
+                 kecamatan=values["district"], actual=kecamatan_names()[elsewhere.actual])
 
     name = " ".join(values.get("name", "").split())
     slug = values.get("slug") or fields.slugify(name)

@@ -175,7 +175,7 @@ def discard(draft_id: int) -> InstagramDraft:
 def publish(draft_id: int, merge_into: str | None) -> InstagramDraft:
     """Publish as a new business, or as a new appearance of `merge_into`; same rules as the
     staff page (schemas, write path, audit). Nothing is public before this."""
-    from ..admin.schemas import StaffBusinessSchema, StaffFeatureSchema
+    from ..records import StaffBusinessSchema, StaffFeatureSchema
 
     draft = _pending(draft_id)
     values = draft.values

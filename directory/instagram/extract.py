@@ -18,8 +18,8 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from ..importers import fields as normalise
-from ..importers.messages import Invalid
+from .. import normalise
+from ..messages import Invalid
 from ..reference import place_key, reference_data
 
 WIB = ZoneInfo("Asia/Jakarta")

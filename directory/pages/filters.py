@@ -1,6 +1,6 @@
 """Template filters: dates, numbers and phone numbers written the Indonesian way."""
 
-from ..importers.messages import MONTHS_ID  # Python's one table; frontend/common.js has the JS one
+from ..messages import MONTHS_ID  # Python's one table; frontend/common.js has the JS one
 from . import bp
 
 

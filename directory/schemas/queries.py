@@ -17,8 +17,8 @@ from marshmallow import (
 
 from .. import default_config, geo, where_when
 from ..importers.commerce import PRICE_BANDS
-from ..importers.fields import MAX_INTEGER
 from ..models import STATUSES
+from ..normalise import MAX_INTEGER
 from ..reference import kecamatan_lookup, kelurahan_lookup, place_key, reference_data
 from ..search import SORTS
 from ..sentra import all_sentra, subsectors

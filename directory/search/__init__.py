@@ -5,6 +5,7 @@ Views and services call `get_index()`; nothing outside this package imports Whoo
 
 from flask import current_app
 
+from .analysis import DEFAULT_ANALYZER
 from .base import (
     FACETS,
     FILTERS,
@@ -17,18 +18,19 @@ from .base import (
     SearchRequest,
 )
 from .releases import BuildRunning
-from .whoosh_index import WhooshIndex
+from .whoosh_index import SEARCH_TIME_LIMIT, WhooshIndex
 
-__all__ = ["FACETS", "FILTERS", "SORTS", "BuildRunning", "IndexBusy", "IndexDiskFull",
-           "IndexUnavailable", "SearchIndex", "SearchPage", "SearchRequest",
+__all__ = ["DEFAULT_ANALYZER", "FACETS", "FILTERS", "SEARCH_TIME_LIMIT", "SORTS",
+           "BuildRunning", "IndexBusy", "IndexDiskFull", "IndexUnavailable", "SearchIndex",
+           "SearchPage", "SearchRequest",
            "get_index", "init_app"]
 
 
 def init_app(app) -> None:
     app.extensions["search"] = WhooshIndex(
         app.config["SEARCH_INDEX_DIR"], write_timeout=float(app.config["SEARCH_WRITE_TIMEOUT"]),
-        analyzer=app.config.get("SEARCH_ANALYZER", "indonesian"),
-        time_limit=float(app.config.get("SEARCH_TIME_LIMIT", 0.8)),
+        analyzer=app.config["SEARCH_ANALYZER"],
+        time_limit=float(app.config["SEARCH_TIME_LIMIT"]),
     )
 
 

@@ -21,6 +21,7 @@ from . import vocabulary
 from .tokens import words
 
 ANALYZERS = ("indonesian", "plain")
+DEFAULT_ANALYZER = "indonesian"  # the one default of config SEARCH_ANALYZER and the index
 MIN_STEM_LENGTH = 4  # shorter words are roots already (tas, mi, es)
 
 
@@ -36,14 +37,14 @@ def indonesian_analyzer():
     return MalangTokenizer() | IndonesianFilter()
 
 
-def analyzer(name: str = "indonesian"):
+def analyzer(name: str = DEFAULT_ANALYZER):
     """Return the analyzer called `name` (config key SEARCH_ANALYZER)."""
     if name not in ANALYZERS:
         raise ValueError(f"unknown analyzer {name!r}; expected one of {ANALYZERS}")
     return indonesian_analyzer() if name == "indonesian" else plain_analyzer()
 
 
-def terms(text: str, name: str = "indonesian") -> list[str]:
+def terms(text: str, name: str = DEFAULT_ANALYZER) -> list[str]:
     """Return the query terms of `text`, in order, duplicates kept."""
     return [t.text for t in analyzer(name)(text or "", mode="query")]
 

@@ -1,7 +1,5 @@
-"""The data files search reads: `directory/data/search/*.txt` and the reference data."""
+"""The word lists search reads: `directory/data/search/*.txt` (reference data: `reference.py`)."""
 
-import json
-from functools import cache
 from importlib import resources
 
 
@@ -9,9 +7,3 @@ def data_lines(name: str) -> list[str]:
     """Return the non-blank, non-comment lines of `data/search/<name>`."""
     text = resources.files("directory").joinpath(f"data/search/{name}").read_text("utf-8")
     return [s for line in text.splitlines() if (s := line.strip()) and not s.startswith("#")]
-
-
-@cache
-def reference() -> dict:
-    """Return `data/reference.json`: categories, kecamatan with kelurahan, sentra."""
-    return json.loads(resources.files("directory").joinpath("data/reference.json").read_text())

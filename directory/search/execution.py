@@ -5,6 +5,9 @@ between requests live in `SearcherState`, whose caches depend on nothing but its
 (reopened, and so emptied, by any write or swap). Matching is set algebra over bitmaps of
 each term's postings (total, facets and the planner's counts need no scoring); only the
 shown page is ranked by Whoosh. Never imports Flask.
+
+Over 300 lines: SearcherState's caches and the functions that read them are one unit; the
+ranking (ranking.py), facets (facets.py) and bitmaps (bitmaps.py) are split out already.
 """
 
 import logging
@@ -19,6 +22,7 @@ from whoosh.reading import TermNotFound
 from whoosh.searching import TimeLimit
 
 from . import query
+from .analysis import DEFAULT_ANALYZER
 from .base import FACETS, FILTERS, RANGE_FILTERS, SearchPage, SearchRequest
 from .bitmaps import contains, from_docnums, membership, to_docnums
 from .facets import FacetSets
@@ -38,7 +42,7 @@ WALK = 2048  # documents of a sort order walked one by one before numpy takes ov
 class SearcherState:
     """One searcher and what is worth keeping while it is current."""
 
-    def __init__(self, searcher, analyzer_name: str = "indonesian"):
+    def __init__(self, searcher, analyzer_name: str = DEFAULT_ANALYZER):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.analyzer_name = analyzer_name

@@ -4,14 +4,14 @@ from whoosh import columns
 from whoosh.analysis import RegexTokenizer
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, TEXT, Schema
 
-from .analysis import analyzer, plain_analyzer
+from .analysis import DEFAULT_ANALYZER, analyzer, plain_analyzer
 
 ID_FIELD = "id"  # Business.id: the only thing a hit returns
 LATEST_FIELD = "latest_on"  # "newest" sort
 NAME_SORT_FIELD = "name_sort"  # "name" sort
 
 
-def build_schema(analyzer_name: str = "indonesian") -> Schema:
+def build_schema(analyzer_name: str = DEFAULT_ANALYZER) -> Schema:
     """Return the index schema; every field says why it is there."""
     text = analyzer(analyzer_name)
     plain = plain_analyzer()

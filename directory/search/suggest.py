@@ -7,8 +7,8 @@ line "<key>\\t<text>", so a keystroke reads at most MAX_SCAN terms of the lexico
 from functools import cache
 from itertools import islice
 
+from ..reference import reference_data
 from . import vocabulary
-from .data import reference
 from .places import place_names
 from .tokens import plain_words
 
@@ -56,7 +56,7 @@ def _variant_prefixes(prefix: str) -> list[str]:
 def _fixed_items() -> list[tuple[str, str, str, list[str]]]:
     """Return (text, kind, field:term for counting, starts) of categories and places."""
     items = []
-    for category in reference()["categories"]:
+    for category in reference_data()["categories"]:
         for label in (category["label"], category["label_en"]):
             items.append((label, "category", ("category", category["slug"]), _starts(label)))
     for name, key in place_names():

@@ -6,16 +6,11 @@
 
 import re
 
-from whoosh.support.charset import accent_map
+from ..normalise import fold
 
 WORD = re.compile(r"\w+")
 # "oleh2": the digit 2 writes a reduplication.
 REDUPLICATED = re.compile(r"([^\W\d_]{2,})2")
-
-
-def fold(text: str) -> str:
-    """Return `text` lowercased with accents folded: "Léak" -> "leak"."""
-    return text.lower().translate(accent_map)
 
 
 def words(text: str) -> list[tuple[str, int, int]]:

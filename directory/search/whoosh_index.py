@@ -5,6 +5,9 @@ new release beside the live one and swaps the symlink with os.replace, so reader
 an empty or partial index. Each release records the last change-log entry it holds; one
 process at a time applies the entries after it (`applying`). The schema is in schema.py,
 running a request in execution.py. Never imports Flask.
+
+Over 300 lines on purpose: one class holds the lock, the releases and the open searcher
+that every operation here shares; split, each part would reach into the others' state.
 """
 
 import errno
@@ -23,6 +26,7 @@ from whoosh.index import LockError
 
 from .. import pausepoints
 from . import execution
+from .analysis import DEFAULT_ANALYZER
 from .base import IndexBusy, IndexDiskFull, IndexUnavailable, SearchPage, SearchRequest
 from .releases import GRACE_SECONDS, BuildLock, BuildRunning, Releases
 from .schema import build_schema, field_types
@@ -63,7 +67,7 @@ class Applier:
 class WhooshIndex:
     """A Whoosh index with atomic rebuilds and a reused, refreshed searcher."""
 
-    def __init__(self, root: str, write_timeout: float = 10.0, analyzer: str = "indonesian",
+    def __init__(self, root: str, write_timeout: float = 10.0, analyzer: str = DEFAULT_ANALYZER,
                  time_limit: float = SEARCH_TIME_LIMIT):
         self.root = root
         self.write_timeout = write_timeout
@@ -270,12 +274,6 @@ class WhooshIndex:
         except UNREADABLE as error:
             raise _unreadable(release, error) from None
         return self._searcher
-
-    def document_ids(self) -> set[int]:
-        """Return every business id in the live index."""
-        with self._lock:
-            searcher = self._current_searcher()
-            return {int(fields["id"]) for fields in searcher.all_stored_fields()}
 
     def stored_fields(self) -> dict[int, tuple[str, str]]:
         """Return business id -> (slug, name) of every document, for check-index."""

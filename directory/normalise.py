@@ -1,6 +1,7 @@
-"""Normalise the values staff type into the forms the directory stores.
+"""Normalise what people type into the forms the directory stores and matches.
 
-Each function returns the clean value or raises Invalid (a ValueError) with a reason code.
+The rules every way in shares (staff API and page, import, Instagram drafts, search): each
+returns the clean value or raises Invalid (a ValueError) with a reason code.
 """
 
 import calendar
@@ -8,8 +9,10 @@ import re
 import unicodedata
 from datetime import date
 
-from ..models import STATUSES
+from whoosh.support.charset import accent_map
+
 from .messages import MONTHS_EN, MONTHS_ID, Invalid
+from .models import STATUSES
 
 # The largest whole number the database stores (INTEGER: 32-bit in PostgreSQL).
 MAX_INTEGER = 2**31 - 1
@@ -21,6 +24,14 @@ DATE_FORMS = (re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})")
 INSTAGRAM_HANDLE = re.compile(r"^[A-Za-z0-9._]{1,30}$")
 INSTAGRAM_URL = re.compile(r"^(?:https?://)?(?:www\.)?instagram\.com/([A-Za-z0-9._]{1,30})/?(?:[?#].*)?$",
                            re.IGNORECASE)
+
+
+def fold(text: str) -> str:
+    """Return `text` lowercased with accents folded: "Léak" -> "leak".
+
+    Whoosh's accent table, so that names match as the search index folds them.
+    """
+    return text.lower().translate(accent_map)
 
 
 def slugify(text: str) -> str:
