@@ -191,11 +191,11 @@ class WhooshIndex:
     def _build(self, release: str, documents: Iterable[dict], progress, procs: int = 1) -> int:
         ix = whoosh_index.create_in(self.releases.path(release), self.schema)
         count = 0
-        # Several processes each write a segment, kept as they are (no merge at the end),
-        # so Whoosh's writing runs on every core while this process reads the database
-        # and makes the documents. compound=False: see _writer.
+        # Several processes each write a segment, kept as they are (no merge at the end):
+        # analysis (stemming) is most of a build and runs on every core. This process
+        # meanwhile reads the database and makes the documents.
         options = {"procs": procs, "multisegment": True, "batchsize": 500} if procs > 1 else {}
-        with ix.writer(limitmb=128, compound=False, **options) as writer:
+        with ix.writer(limitmb=128, **options) as writer:
             for document in documents:
                 writer.add_document(**document)
                 count += 1
@@ -212,12 +212,8 @@ class WhooshIndex:
 
     def _writer(self, ix):
         # Wait for Whoosh's own lock; never delete its lock file (two writers would get in).
-        # compound=False: a searcher over a compound segment copies each sub-file it opens
-        # into its own memory (whoosh/filedb/compound.py, BytesIO), per worker; over plain
-        # segment files it reads them in place (at 20,000 businesses a worker's RSS after
-        # 320 searches went from 229 to 144 MB, search CPU unchanged: docs/search.md).
         try:
-            return ix.writer(timeout=self.write_timeout, compound=False)
+            return ix.writer(timeout=self.write_timeout)
         except LockError as error:
             raise IndexBusy("the search index is busy; try again shortly") from error
 
