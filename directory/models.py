@@ -111,10 +111,6 @@ class Business(db.Model):
         cascade="all, delete-orphan",
     )
 
-    # Set per search hit by the service; not stored.
-    highlights = None
-    distance_m = None
-
     @property
     def price_range(self) -> str | None:
         """The price as Indonesians write it: 'Rp10.000–Rp35.000'."""

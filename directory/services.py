@@ -20,6 +20,7 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from . import changelog, follow, pausepoints, querylog, vocabulary_additions
+from .hits import SearchHit
 from .importers import ImportReport, PhotoSteps, run_import
 from .models import Business, Category, Feature, Kecamatan, Kelurahan, Rubric, db
 from .search import BuildRunning, SearchIndex, SearchPage, SearchRequest, get_index
@@ -95,8 +96,9 @@ def businesses_by_ids(ids: list[int]) -> list[Business]:
 
 
 def search_businesses(request: SearchRequest, *, log: bool = False
-                      ) -> tuple[SearchPage, list[Business]]:
-    """Search the index, then fetch the page's rows from the database in ranked order.
+                      ) -> tuple[SearchPage, list[SearchHit]]:
+    """Search the index, then fetch the page's rows from the database in ranked order,
+    each with its highlights and distance beside it (hits.SearchHit).
 
     `log`: count a citizen's search in the query log (the first page of a text search).
     """
@@ -105,12 +107,12 @@ def search_businesses(request: SearchRequest, *, log: bool = False
     if log and request.page == 1 and request.text.strip():
         querylog.record(request.text, page.total, filtered=bool(request.filters),
                         corrected=page.typos or page.suggestion is not None)
-    businesses = businesses_by_ids(page.ids)
-    for business in businesses:
-        business.highlights = page.highlights.get(business.id)
+    hits = []
+    for business in businesses_by_ids(page.ids):
         metres = page.distances.get(business.id)
-        business.distance_m = round(metres) if metres is not None else None
-    return page, businesses
+        hits.append(SearchHit(business, page.highlights.get(business.id),
+                              round(metres) if metres is not None else None))
+    return page, hits
 
 
 def with_additions(request: SearchRequest) -> SearchRequest:

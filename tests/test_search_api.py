@@ -258,3 +258,18 @@ def test_the_plain_analyzer_stays_available(tmp_path):
     kripik = client.get("/api/v1/businesses?q=kripik").get_json()
     assert [i["slug"] for i in kripik["items"]] == ["kripik-apel-mbak-yuli"]
     app.extensions["search"].close()
+
+
+def test_a_search_leaves_its_highlights_beside_the_rows_never_on_them(app):
+    """Highlights and distance are one search's answer: the shared row never carries them."""
+    from directory import services
+    from directory.models import Business
+    from directory.search import SearchRequest
+
+    with app.app_context():
+        _, hits = services.search_businesses(SearchRequest(text="bakso", per_page=5))
+        assert hits, "the sample finds bakso"
+        assert all(hit.highlights for hit in hits)
+        assert all(hit.name == hit.business.name for hit in hits)
+        assert not any(hasattr(hit.business, "highlights") for hit in hits)
+        assert not hasattr(Business, "highlights") and not hasattr(Business, "distance_m")

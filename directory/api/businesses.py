@@ -35,9 +35,9 @@ def list_businesses(q, page, per_page, sort, near, radius, open_now, status, **f
         radius=radius,
     )
     request = services.with_additions(request)  # kept with the answer: see answer_cache
-    result, businesses = services.search_businesses(request, log=True)
+    result, hits = services.search_businesses(request, log=True)
     body = {
-        "items": businesses,
+        "items": hits,
         "total": result.total,
         "page": page,
         "per_page": per_page,
