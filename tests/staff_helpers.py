@@ -56,7 +56,7 @@ def app_env(tmp_path: Path) -> dict:
             # The readers' loops are load on purpose; the limiter has tests of its own.
             "DIRECTORY_RATELIMIT_ENABLED": "false",
             # Readers must get whole answers on a loaded machine too; the time limit's partial
-            # answer has its own test (test_search_index.py, a page filled past the budget).
+            # answer has its own test (test_search_execution.py, a page filled past the budget).
             "DIRECTORY_SEARCH_TIME_LIMIT": "30"}
 
 

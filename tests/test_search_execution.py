@@ -11,6 +11,7 @@ from directory import follow, services
 from directory.models import Business, db
 from directory.search import SearchRequest, execution, get_index
 from directory.search.bitmaps import from_docnums, to_docnums
+from tests.helpers import spend_the_search_budget
 
 DATA = Path(__file__).parent / "data"
 QUERIES = [q["q"] for q in json.loads(
@@ -90,3 +91,24 @@ def test_whoosh_ranks_the_page_when_the_ranker_cannot(searched):
         state = searched._current_state()
         state._ranker, state._results = None, type(state._results)()
         assert execution.search(state, request, deadline=float("inf")).ids == expected
+
+
+def test_a_search_past_its_time_budget_answers_a_full_page_marked_partial(app, monkeypatch,
+                                                                          caplog):
+    # On a loaded machine the budget can be spent before the first hit: the answer was
+    # "total 862" over an empty page (seen in the soak). The page's hits are still collected,
+    # the answer says it was cut short, and it is not remembered as the answer.
+    index = app.extensions["search"]
+    request = SearchRequest(text="keripik", per_page=1)
+    limit = index.time_limit
+    spend_the_search_budget(index, monkeypatch)
+    with caplog.at_level("WARNING", logger="directory.search.execution"):
+        cut = index.search(request)
+    assert ["stopped at its time limit" in r.getMessage() for r in caplog.records] == [True]
+    index.time_limit = limit
+    ranked = index.search(request)  # asked again within its budget: ranked in full
+    assert ranked.total > len(ranked.ids) == 1  # more hits than the page: the clock can cut
+    assert (cut.partial, ranked.partial) == (True, False)
+    assert len(cut.ids) == 1 and set(cut.ids) <= set(index.search(
+        SearchRequest(text="keripik", per_page=100)).ids)
+    assert (cut.total, cut.facets) == (ranked.total, ranked.facets)  # exact all the same

@@ -27,7 +27,7 @@ from directory.admin import URL_PREFIX
 from directory.models import Business, db
 from directory.pausepoints import PAUSED
 
-from .staff_helpers import ROOT, app_env, start_gunicorn, stop
+from ..staff_helpers import ROOT, app_env, start_gunicorn, stop
 
 SHEET = (b"featured_on,rubric,slug,name,category,district,kelurahan,products\n"
          b"2024-02-02,umkm-of-the-week,tahu-petis-mak-ti,Tahu Petis Mak Ti,kuliner,Klojen,"

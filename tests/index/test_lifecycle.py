@@ -21,9 +21,9 @@ from directory.admin import URL_PREFIX
 from directory.models import Business, db
 from directory.search.releases import BUILDING, READY, RETIRED, Releases
 
-from .staff_helpers import ROOT, app_env, generate_businesses, start_gunicorn, stop
+from ..staff_helpers import ROOT, app_env, generate_businesses, start_gunicorn, stop
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 NEW = {"name": "Cilok Gajayana", "category": "kuliner", "kelurahan": "Sumbersari",
        "products": ["cilok", "cilok kuah"]}
 

@@ -22,7 +22,7 @@ from directory.admin import URL_PREFIX
 from directory.jobs import ReindexJob
 from directory.models import Business, db
 
-from .staff_helpers import generate_businesses
+from ..staff_helpers import generate_businesses
 
 SLUG = "keripik-tempe-bu-sri"
 

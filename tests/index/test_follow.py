@@ -9,7 +9,7 @@ from directory.changelog import ChangeEntry
 from directory.follow import IndexRegistration
 from directory.models import Business, db, utcnow
 
-from .test_changes import Replica
+from ..test_changes import Replica
 
 
 def rename(slug: str, name: str) -> None:
