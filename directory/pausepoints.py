@@ -1,4 +1,5 @@
-"""Named points where a test can stop this process, to kill -9 it there (tests/index/test_crashes.py).
+"""Named points where a test can stop this process, to kill -9 it there
+(tests/index/test_crashes.py).
 
 `DIRECTORY_TEST_PAUSE_AT=<name>` in the environment: on reaching that point the process
 says so on stderr and waits forever. Unset (always, outside those tests) it costs one dict

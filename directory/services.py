@@ -5,8 +5,7 @@ business changed (changelog.py). The index follows that log after the commit (fo
 here and on every other machine, so a rolled-back write leaves no ghost document and a
 crash at any moment loses nothing the database acknowledged.
 
-Over 300 lines: the write path, search, import and the reference lists with counts are here
-together until the lists move to a module of their own (issue 16, not yet done).
+The reference lists with their live counts are in listings.py.
 """
 
 import os
@@ -22,7 +21,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from . import changelog, follow, pausepoints, querylog, vocabulary_additions
 from .hits import SearchHit
 from .importers import ImportReport, PhotoSteps, run_import
-from .models import Business, Category, Feature, Kecamatan, Kelurahan, Rubric, db
+from .models import Business, Feature, Kelurahan, db
 from .search import BuildRunning, SearchIndex, SearchPage, SearchRequest, get_index
 from .search.documents import business_document
 
@@ -254,63 +253,6 @@ def import_file(path: str | Path, dry_run: bool = False,
 def count_import_rows(path: str | Path) -> int:
     """Return a cheap upper bound of the rows in a file, for a progress bar."""
     return Path(path).read_bytes().count(b"\n")
-
-
-# -- reference lists with counts ---------------------------------------------------------
-
-def _count_by(column) -> dict:
-    statement = (select(column, func.count(Business.id)).select_from(Business)
-                 .join(Kelurahan, Kelurahan.slug == Business.kelurahan_slug)
-                 .where(Business.deleted_at.is_(None)).group_by(column))
-    return dict(db.session.execute(statement).all())
-
-
-def categories() -> list[dict]:
-    counts = _count_by(Business.category_slug)
-    rows = db.session.scalars(select(Category).order_by(Category.position))
-    return [{"slug": c.slug, "label": c.label, "label_en": c.label_en,
-             "count": counts.get(c.slug, 0)} for c in rows]
-
-
-def districts() -> list[dict]:
-    by_kecamatan = _count_by(Kelurahan.kecamatan_slug)
-    by_kelurahan = _count_by(Business.kelurahan_slug)
-    rows = db.session.scalars(select(Kecamatan).order_by(Kecamatan.name)
-                              .options(selectinload(Kecamatan.kelurahan)))
-    return [{
-        "slug": k.slug, "name": k.name, "code": k.code, "count": by_kecamatan.get(k.slug, 0),
-        "kelurahan": [{"slug": kel.slug, "name": kel.name, "also_written": kel.also_written,
-                       "count": by_kelurahan.get(kel.slug, 0)} for kel in k.kelurahan],
-    } for k in rows]
-
-
-def rubrics() -> list[dict]:
-    statement = (select(Feature.rubric_slug, func.count(func.distinct(Feature.business_id)))
-                 .join(Business).where(Business.deleted_at.is_(None))
-                 .group_by(Feature.rubric_slug))
-    counts = dict(db.session.execute(statement).all())
-    rows = db.session.scalars(select(Rubric).order_by(Rubric.position))
-    return [{"slug": r.slug, "label": r.label, "about": r.about,
-             "count": counts.get(r.slug, 0)} for r in rows]
-
-
-def sentra() -> list[dict]:
-    """Return every sentra with its Indonesian text and number of live businesses."""
-    from .sentra import about, all_sentra
-
-    counts = _count_by(Business.sentra_slug)
-    codes = {k.name: k.code for k in db.session.scalars(select(Kecamatan))}
-    return [{**s, "kecamatan_code": codes.get(s["kecamatan"]), "about": about(s),
-             "count": counts.get(s["slug"], 0), "url": f"/sentra/{s['slug']}"}
-            for s in all_sentra()]
-
-
-def subsectors() -> list[dict]:
-    """Return the 17 ekraf subsectors with their number of live businesses."""
-    from .sentra import subsectors as listed
-
-    counts = _count_by(Business.subsector_slug)
-    return [{**s, "count": counts.get(s["slug"], 0)} for s in listed()]
 
 
 def features_timeline(rubric_slugs: list[str], years: list[int], page: int,
