@@ -137,6 +137,15 @@ def app(templates, tmp_path):
 
 
 @pytest.fixture
+def token(app):
+    """A staff token (stored hashed) for the staff API of `app`."""
+    from directory import auth
+
+    with app.app_context():
+        return auth.create_token("ani")
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

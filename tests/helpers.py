@@ -30,6 +30,11 @@ class StaffClient:
         return call
 
 
+def staff(client, token, method, path, **kwargs):
+    """One staff API call with `token`: staff(client, token, "post", "/businesses", json=...)."""
+    return getattr(StaffClient(client, token), method)(path, **kwargs)
+
+
 def spend_the_search_budget(index, monkeypatch) -> None:
     """Make the next searches start past their deadline, as on a loaded machine, where
     Whoosh ranks (the numpy ranker has no deadline: it never stops early)."""

@@ -24,12 +24,6 @@ NEW = {"name": "Soto Ayam Lombok Bu Tin", "category": "kuliner", "district": "kl
 
 
 @pytest.fixture
-def token(app):
-    with app.app_context():
-        return auth.create_token("ani")
-
-
-@pytest.fixture
 def staff(client, token):
     """The test client sending the staff token."""
     return StaffClient(client, token)

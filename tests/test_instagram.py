@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from directory import auth
 from directory.admin import URL_PREFIX
 from directory.audit import AuditEntry
 from directory.instagram import archive, extract
 from directory.instagram.drafts import InstagramDraft
 from directory.models import db
-from tests.helpers import assert_error_shape
+from tests.helpers import assert_error_shape, staff
 
 NOT_AN_IMAGE = b"\xff\xd8\xff\xe0 not really a JPEG"
 
@@ -86,17 +85,6 @@ def listing_page() -> bytes:
          "permalink": "https://www.instagram.com/p/CgRawon02/", "media_type": "IMAGE",
          "media_url": "https://scontent.example/r.jpg"},
     ], "paging": {"cursors": {"before": "x", "after": "y"}}}).encode()
-
-
-@pytest.fixture
-def token(app):
-    with app.app_context():
-        return auth.create_token("ani")
-
-
-def staff(client, token, method, path, **kwargs):
-    return getattr(client, method)(URL_PREFIX + path, headers={
-        "Authorization": f"Bearer {token}"}, **kwargs)
 
 
 def upload(client, token, data, name="instagram.zip", dry_run=False):
