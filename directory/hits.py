@@ -14,10 +14,10 @@ class SearchHit:
     __slots__ = ("business", "highlights", "distance_m")
 
     def __init__(self, business: Business, highlights: dict | None = None,
-                 distance_m: int | None = None):
+                 distance: float | None = None):
         self.business = business
         self.highlights = highlights
-        self.distance_m = distance_m
+        self.distance_m = round(distance) if distance is not None else None  # whole metres
 
     def __getattr__(self, name: str):
         if name in SearchHit.__slots__:  # a slot not set yet: never ask the row

@@ -97,21 +97,21 @@ def businesses_by_ids(ids: list[int]) -> list[Business]:
 def search_businesses(request: SearchRequest, *, log: bool = False
                       ) -> tuple[SearchPage, list[SearchHit]]:
     """Search the index, then fetch the page's rows from the database in ranked order,
-    each with its highlights and distance beside it (hits.SearchHit).
-
-    `log`: count a citizen's search in the query log (the first page of a text search).
+    each with its highlights and distance beside it (hits.SearchHit); `log`: log_search.
     """
     request = with_additions(request)
     page = searchable().search(request)
-    if log and request.page == 1 and request.text.strip():
+    if log:
+        log_search(request, page)
+    return page, [SearchHit(b, page.highlights.get(b.id), page.distances.get(b.id))
+                  for b in businesses_by_ids(page.ids)]
+
+
+def log_search(request: SearchRequest, page: SearchPage) -> None:
+    """Count the first page of a citizen's text search in the query log."""
+    if request.page == 1 and request.text.strip():
         querylog.record(request.text, page.total, filtered=bool(request.filters),
                         corrected=page.typos or page.suggestion is not None)
-    hits = []
-    for business in businesses_by_ids(page.ids):
-        metres = page.distances.get(business.id)
-        hits.append(SearchHit(business, page.highlights.get(business.id),
-                              round(metres) if metres is not None else None))
-    return page, hits
 
 
 def with_additions(request: SearchRequest) -> SearchRequest:

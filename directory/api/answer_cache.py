@@ -28,7 +28,7 @@ from functools import wraps
 
 from flask import current_app, g, request
 
-from .. import querylog, services, where_when
+from .. import services, where_when
 from ..changelog import ChangeEntry
 from ..models import db
 from ..search import SearchPage, SearchRequest
@@ -124,13 +124,6 @@ def remember_search(searched: SearchRequest, page: SearchPage) -> None:
     g.answer_source = (searched, page)
 
 
-def log_search(searched: SearchRequest, page: SearchPage) -> None:
-    """Count a served answer in the query log, as services.search_businesses(log=True) does."""
-    if searched.page == 1 and searched.text.strip():
-        querylog.record(searched.text, page.total, filtered=bool(searched.filters),
-                        corrected=page.typos or page.suggestion is not None)
-
-
 def _still_current(entry: Entry) -> bool:
     # The additions in entry.request are current: data_version() said the table is unchanged.
     # Asked of the index caught up with the log: an answer made while it lagged (busy, or
@@ -157,7 +150,7 @@ def cached_answer(view):
         entry = cache.get(key)
         if (entry is not None and entry.bucket == bucket and entry.version == version
                 and _still_current(entry)):
-            log_search(entry.request, entry.page)
+            services.log_search(entry.request, entry.page)  # a served answer counts too
             return _served(entry)
         response = view(*args, **kwargs)
         source = g.pop("answer_source", None)
